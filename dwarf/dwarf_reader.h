@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The DWARF reader: walks an ELF file's DWARF with libdw and adds a BTF
+ * record for every type, function and variable it can express.
+ *
+ * Input: the path of an ELF file with DWARF 4 or 5 (gcc or clang; ET_EXEC,
+ * ET_DYN, or ET_REL with its relocations applied; compressed sections).
+ * Output: records appended to @tab (a split table when the input is a module
+ * on a base).  The output may hold duplicates (one copy per compilation
+ * unit); dedup collapses them.  libdw is closed when loading returns: the
+ * table owns every string.
+ * Errors are printed here, naming the file and the DIE; -errno returned.
+ * This is the only directory that includes libdw.
+ */
+#ifndef BTFENC_DWARF_READER_H
+#define BTFENC_DWARF_READER_H
+
+#include <stdbool.h>
+
+#include "btf_table.h"
+
+struct dwarf_reader_opts {
+	/* worker threads; 0 = one per online CPU.  Output never depends on it */
+	int nr_threads;
+	/* encode FLOAT (else INT of the same size); default true */
+	bool gen_floats;
+};
+
+int dwarf_reader__load(const char *path, struct btf_table *tab,
+		       const struct dwarf_reader_opts *opts);
+
+#endif

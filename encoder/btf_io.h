@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Reading and writing BTF: raw files, ELF .BTF sections, and the text dump.
+ *
+ * Input: a type table (to write) or a file (to read).  Output: a file that
+ * appears whole or not at all (temporary beside the target, fsync, rename;
+ * unlinked on any error), or a validated table.
+ * These functions know the file names, so they print the error messages
+ * ("btfenc: FILE: place: problem") and return -errno.
+ */
+#ifndef BTFENC_BTF_IO_H
+#define BTFENC_BTF_IO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "btf_table.h"
+
+/* The raw BTF blob (header, types, strings), native-endian; caller frees. */
+int btf_io__raw_data(const struct btf_table *tab, void **data, size_t *len);
+
+/* Write raw BTF to @path atomically, or to stdout when @path is "-". */
+int btf_io__write_raw(const struct btf_table *tab, const char *path);
+
+/*
+ * Add or replace the .BTF section of the ELF file @path, in place and
+ * atomically: the original stays untouched until the new file is complete.
+ */
+int btf_io__write_elf(const struct btf_table *tab, const char *path);
+
+/*
+ * Parse a raw BTF blob (either byte order) into a new table, split on @base
+ * when given, and validate it (btf_table__check).  @what names the source
+ * in messages (a file name, or "FILE: .BTF").
+ */
+int btf_io__parse_raw(const void *data, size_t len, const char *what,
+		      const struct btf_table *base, struct btf_table **out);
+
+/* Read a raw BTF file or an ELF file's .BTF section. */
+int btf_io__read(const char *path, const struct btf_table *base,
+		 struct btf_table **out);
+
+/* True when @path starts with the ELF magic (for the driver's choices) */
+int btf_io__is_elf(const char *path);
+
+/* Print every own type one per line, as `bpftool btf dump file F` does. */
+int btf_io__dump(const struct btf_table *tab, FILE *out);
+
+#endif

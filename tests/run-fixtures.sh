@@ -1,0 +1,70 @@
+#!/bin/bash
+# Every fixture, compiled with gcc and clang at DWARF 4 and 5 (and with
+# compressed debug sections): btfenc's BTF parses with libbpf, dumps with
+# bpftool, and holds the same types as pahole's for the same object,
+# compared independently of type IDs.  Fixtures named clang-*.c use clang
+# extensions and are built with clang only.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/test-subr.sh"
+need_cmd gcc clang pahole bpftool
+need_tool btfcanon
+
+compilers()
+{
+	case $(basename "$1") in
+	clang-*) echo clang ;;
+	gcc-*) echo gcc ;;
+	*) echo gcc clang ;;
+	esac
+}
+
+# one_object OBJ LABEL: the per-object checks
+one_object()
+{
+	local obj=$1 label=$2 out=$tmp/$2.btf ref=$tmp/$2.pahole.btf
+
+	check "$label: btfenc succeeds" "$BTFENC" -o "$out" "$obj" || return
+	check "$label: bpftool reads it" bpftool btf dump file "$out" >/dev/null || return
+	pahole --btf_gen_floats --btf_encode_detached="$ref" "$obj" 2>/dev/null ||
+		{ fail "$label: pahole failed on the fixture"; return; }
+	canon "$out" >"$tmp/$label.canon" || { fail "$label: libbpf cannot parse btfenc's output"; return; }
+	canon "$ref" >"$tmp/$label.pahole.canon"
+	check "$label: same types as pahole" \
+		diff -u "$tmp/$label.pahole.canon" "$tmp/$label.canon"
+}
+
+nr=0
+for src in "$FIXTURES"/*.c; do
+	name=$(basename "$src" .c)
+	for cc in $(compilers "$src"); do
+		for ver in 4 5; do
+			label=$name-$cc-dw$ver
+			compile_fixture "$src" "$cc" "$ver" "$tmp/$label.o" ||
+				{ fail "$label: does not compile"; continue; }
+			one_object "$tmp/$label.o" "$label"
+			nr=$((nr + 1))
+		done
+		# compressed debug sections
+		label=$name-$cc-gz
+		if compile_fixture "$src" "$cc" 5 "$tmp/$label.o" -gz=zlib 2>/dev/null; then
+			one_object "$tmp/$label.o" "$label"
+		fi
+	done
+done
+[ "$nr" -gt 0 ] || fail "no fixture found in $FIXTURES"
+
+# A linked shared object (ET_DYN) too
+if gcc -g -shared -fPIC -o "$tmp/lib.so" "$FIXTURES"/funcs.c 2>/dev/null; then
+	one_object "$tmp/lib.so" lib-so
+fi
+
+# --no-floats: FLOAT becomes INT of the same size, as pahole without
+# --btf_gen_floats
+if [ -e "$FIXTURES/base-types.c" ]; then
+	compile_fixture "$FIXTURES/base-types.c" gcc 5 "$tmp/bt.o"
+	check "--no-floats" "$BTFENC" --no-floats -o "$tmp/nf.btf" "$tmp/bt.o"
+	pahole --btf_encode_detached="$tmp/nf.pahole.btf" "$tmp/bt.o"
+	check "--no-floats: same types as pahole without --btf_gen_floats" \
+		diff -u <(canon "$tmp/nf.pahole.btf") <(canon "$tmp/nf.btf")
+	check "--no-floats: no FLOAT left" bash -c "! bpftool btf dump file '$tmp/nf.btf' | grep -q ' FLOAT '"
+fi
+finish

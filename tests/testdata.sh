@@ -1,0 +1,313 @@
+# tests/testdata.sh - real inputs for tests and CI, cached outside the checkout.
+#
+# Source it from bash.  Each function prints one path on stdout and returns
+# 0, or says why on stderr and returns non-zero, so that a test can skip:
+#
+#	. "$srcdir/tests/testdata.sh"
+#	kdir=$(testdata_kernel) || exit 77
+#
+# The cache lives in $BTFENC_TESTDATA (default /var/cache/btfenc-testdata)
+# and is keyed by package version, so CI on one machine downloads a kernel
+# once and a new Debian kernel gets its own directory.  Everything is built
+# in a temporary directory and renamed into place, so a directory under its
+# final name is always complete; a lock file keeps parallel tests from
+# doing the same work twice.
+#
+# Layout:
+#	<version>/vmlinux		kernel with DWARF and Debian's .BTF
+#	<version>/modules/<name>.ko	the modules of TESTDATA_MODULES
+#	<version>/VERSION		package name and version
+#	<version>/debian.btf		Debian's .BTF (testdata_ref_btf)
+#	libbpf-tools-<version>/*.bpf.o	CO-RE objects (testdata_bpf_objs)
+
+TESTDATA_KERNEL_META=linux-image-cloud-amd64-dbg
+
+# The 24 modules with the most debug info in the 6.1 cloud package, then
+# kvm-intel and a few common cloud drivers, then tiny ones that have almost
+# nothing of their own over the vmlinux base.  Names must be unique in the
+# package: they are matched as "*/<name>.ko".
+TESTDATA_MODULES="
+	mlx5_core xfs btrfs cifs kvm mlx5_ib nfsv4 nfsd sctp sunrpc ib_core
+	nfs tipc nf_tables bridge ib_uverbs ksmbd ceph smc mlx4_core
+	nf_conntrack rpcrdma libceph drbd
+	kvm-intel virtio_net veth overlay
+	dummy crc7 cordic crc-itu-t
+"
+
+testdata_dir()
+{
+	printf '%s\n' "${BTFENC_TESTDATA:-/var/cache/btfenc-testdata}"
+}
+
+testdata_err()
+{
+	echo "testdata: $*" >&2
+	return 1
+}
+
+# A readable work directory beside <final>, hidden from the globs that look
+# for complete results.
+testdata_tmpdir()
+{
+	local final=$1 tmp
+
+	tmp=$(mktemp -d "${final%/*}/.tmp-${final##*/}.XXXXXX") || return 1
+	chmod 755 "$tmp" && printf '%s\n' "$tmp"
+}
+
+# Run "$@" with an exclusive lock on $1 (a file in the cache dir).
+testdata_locked()
+{
+	local lock=$1 fd
+
+	shift
+	exec {fd}>"$lock" || return 1
+	flock "$fd" || return 1
+	"$@"
+	local rc=$?
+	exec {fd}>&-
+	return $rc
+}
+
+# apt-cache takes about a second; its answer only changes when the package
+# lists do, so remember it next to the lists' timestamp.
+testdata_apt_stamp()
+{
+	stat -c '%Y' /var/lib/apt/lists 2>/dev/null
+}
+
+# Prints "<package> <version>" of the package the meta package depends on.
+testdata_resolve_kernel()
+{
+	local dir memo stamp line pkg ver tmp
+
+	dir=$(testdata_dir)
+	memo=$dir/.resolved-$TESTDATA_KERNEL_META
+	stamp=$(testdata_apt_stamp)
+	if [ -n "$stamp" ] && [ -r "$memo" ] && read -r line <"$memo" &&
+	   [ "${line%% *}" = "$stamp" ]; then
+		printf '%s\n' "${line#* }"
+		return 0
+	fi
+	pkg=$(apt-cache depends "$TESTDATA_KERNEL_META" 2>/dev/null |
+	      awk '$1 == "Depends:" { print $2; exit }')
+	[ -n "$pkg" ] || return 1
+	ver=$(apt-cache policy "$pkg" 2>/dev/null |
+	      awk '$1 == "Candidate:" { print $2; exit }')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
+	if [ -n "$stamp" ] && tmp=$(mktemp "$memo.XXXXXX" 2>/dev/null); then
+		if ! printf '%s %s %s\n' "$stamp" "$pkg" "$ver" >"$tmp" ||
+		   ! chmod 644 "$tmp" ||
+		   ! mv -f "$tmp" "$memo"; then
+			rm -f "$tmp"
+		fi
+	fi
+	printf '%s %s\n' "$pkg" "$ver"
+}
+
+# Without apt's answer (no network, no lists), the newest complete kernel
+# already in the cache is still good test data.
+testdata_cached_kernel()
+{
+	local dir=$1 v
+
+	v=$(printf '%s\n' "$dir"/*/VERSION | sort -V | tail -n 1)
+	[ -f "$v" ] && dirname "$v"
+}
+
+# The .deb in the cache for <pkg> <version>, downloading it if needed.
+testdata_fetch_deb()
+{
+	local dir=$1 pkg=$2 ver=$3 f tmp log
+
+	for f in "$dir/${pkg}_"*.deb; do
+		[ -f "$f" ] || continue
+		if [ "$(dpkg-deb -f "$f" Version 2>/dev/null)" = "$ver" ]; then
+			printf '%s\n' "$f"
+			return 0
+		fi
+	done
+	echo "testdata: downloading $pkg $ver (about 300 MB)" >&2
+	tmp=$(mktemp -d "$dir/.download.XXXXXX") || return 1
+	log=$tmp/apt.log
+	# As root, apt warns that its _apt sandbox cannot write here: harmless.
+	if ! (cd "$tmp" && apt-get download "$pkg=$ver") >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -rf "$tmp"
+		testdata_err "apt-get download $pkg=$ver failed"
+		return 1
+	fi
+	for f in "$tmp"/*.deb; do
+		mv -f "$f" "$dir/" && printf '%s\n' "$dir/${f##*/}"
+	done
+	rm -rf "$tmp"
+}
+
+# Extract vmlinux and TESTDATA_MODULES of <deb> into the new dir <out>.
+testdata_extract_kernel()
+(
+	local deb=$1 out=$2 pkg=$3 ver=$4 tmp m pats=()
+
+	set -o pipefail
+	tmp=$(testdata_tmpdir "$out") || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	for m in $TESTDATA_MODULES; do
+		pats+=("./usr/lib/debug/lib/modules/*/$m.ko")
+	done
+	echo "testdata: extracting vmlinux and ${#pats[@]} modules from ${deb##*/}" >&2
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$tmp" --wildcards './usr/lib/debug/boot/vmlinux-*' "${pats[@]}" ||
+		{ testdata_err "$deb: cannot extract (truncated? delete it to download again)"; exit 1; }
+	mkdir "$tmp/modules" || exit 1
+	mv "$tmp"/usr/lib/debug/boot/vmlinux-* "$tmp/vmlinux" || exit 1
+	find "$tmp/usr" -name '*.ko' -exec mv -t "$tmp/modules" {} + || exit 1
+	for m in $TESTDATA_MODULES; do
+		[ -f "$tmp/modules/$m.ko" ] || { testdata_err "$deb: no $m.ko"; exit 1; }
+	done
+	rm -rf "${tmp:?}/usr"
+	printf '%s %s\n' "$pkg" "$ver" >"$tmp/VERSION" || exit 1
+	# A leftover without VERSION is debris from an older layout: replace it.
+	rm -rf "$out"
+	mv -T "$tmp" "$out" || exit 1
+	trap - EXIT
+)
+
+testdata_make_kernel()
+{
+	local dir=$1 pkg=$2 ver=$3 deb
+
+	[ -f "$dir/$ver/VERSION" ] && return 0
+	# Under the lock, leftovers of an interrupted run are nobody's work.
+	rm -rf "$dir/.tmp-$ver".* "$dir"/.download.*
+	deb=$(testdata_fetch_deb "$dir" "$pkg" "$ver") || return 1
+	testdata_extract_kernel "$deb" "$dir/$ver" "$pkg" "$ver"
+}
+
+# Prints the directory holding vmlinux and modules/ of Debian's cloud kernel.
+testdata_kernel()
+{
+	local dir pkg ver res cached
+
+	dir=$(testdata_dir)
+	mkdir -p "$dir" 2>/dev/null
+	if ! res=$(testdata_resolve_kernel); then
+		if cached=$(testdata_cached_kernel "$dir"); then
+			echo "testdata: apt cannot resolve $TESTDATA_KERNEL_META, using $cached" >&2
+			printf '%s\n' "$cached"
+			return 0
+		fi
+		testdata_err "apt cannot resolve $TESTDATA_KERNEL_META (no network or package lists?)"
+		return 1
+	fi
+	pkg=${res% *}
+	ver=${res#* }
+	if [ -f "$dir/$ver/VERSION" ]; then
+		printf '%s\n' "$dir/$ver"
+		return 0
+	fi
+	[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
+	testdata_locked "$dir/.lock-kernel" testdata_make_kernel "$dir" "$pkg" "$ver" ||
+		return 1
+	printf '%s\n' "$dir/$ver"
+}
+
+testdata_make_ref_btf()
+{
+	local kdir=$1 tmp
+
+	[ -s "$kdir/debian.btf" ] && return 0
+	tmp=$(mktemp "$kdir/.debian.btf.XXXXXX") || return 1
+	if ! objcopy --dump-section .BTF="$tmp" "$kdir/vmlinux" /dev/null ||
+	   ! [ -s "$tmp" ]; then
+		rm -f "$tmp"
+		testdata_err "$kdir/vmlinux: cannot extract .BTF"
+		return 1
+	fi
+	chmod 644 "$tmp" && mv -f "$tmp" "$kdir/debian.btf"
+}
+
+# Prints the path of Debian's own .BTF of that vmlinux: the reference.
+testdata_ref_btf()
+{
+	local kdir
+
+	kdir=$(testdata_kernel) || return 1
+	if [ ! -s "$kdir/debian.btf" ]; then
+		testdata_locked "$kdir/.lock-btf" testdata_make_ref_btf "$kdir" ||
+			return 1
+	fi
+	printf '%s\n' "$kdir/debian.btf"
+}
+
+testdata_libbpf_tools_version()
+{
+	dpkg-query -W -f='${Status} ${Version}\n' libbpf-tools 2>/dev/null |
+		awk '$3 == "installed" { print $4 }'
+}
+
+testdata_install_libbpf_tools()
+{
+	local log
+
+	[ -n "$(testdata_libbpf_tools_version)" ] && return 0
+	[ "$(id -u)" = 0 ] ||
+		{ testdata_err "libbpf-tools is not installed and we are not root"; return 1; }
+	echo "testdata: installing libbpf-tools" >&2
+	log=$(mktemp) || return 1
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y libbpf-tools >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		testdata_err "apt-get install libbpf-tools failed"
+		return 1
+	fi
+	rm -f "$log"
+}
+
+# The tools are regular files in /usr/sbin; the symlinks among them
+# (ext4dist -> fsdist, ...) would only repeat the same objects.
+testdata_carve()
+(
+	local bpfcarve=$1 out=$2 tmp f files=()
+
+	tmp=$(testdata_tmpdir "$out") || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	while read -r f; do
+		[ -f "$f" ] && [ ! -L "$f" ] && files+=("$f")
+	done < <(dpkg -L libbpf-tools | grep '^/usr/sbin/.')
+	[ ${#files[@]} -gt 0 ] || { testdata_err "libbpf-tools has no tools in /usr/sbin"; exit 1; }
+	"$bpfcarve" "$tmp" "${files[@]}" >"$tmp/COUNT" || exit 1
+	[ "$(cat "$tmp/COUNT")" -gt 0 ] ||
+		{ testdata_err "no BPF object found in libbpf-tools"; exit 1; }
+	rm -rf "$out" && mv -T "$tmp" "$out" || exit 1
+	trap - EXIT
+)
+
+testdata_make_bpf_objs()
+{
+	local bpfcarve=$1 dir=$2 ver
+
+	testdata_install_libbpf_tools || return 1
+	ver=$(testdata_libbpf_tools_version)
+	[ -f "$dir/libbpf-tools-$ver/COUNT" ] && return 0
+	rm -rf "$dir/.tmp-libbpf-tools-$ver".*
+	testdata_carve "$bpfcarve" "$dir/libbpf-tools-$ver"
+}
+
+# testdata_bpf_objs BPFCARVE: prints a directory of the CO-RE objects carved
+# out of Debian's libbpf-tools, with COUNT holding their number.
+testdata_bpf_objs()
+{
+	local bpfcarve=$1 dir ver out
+
+	[ -x "$bpfcarve" ] || { testdata_err "bpfcarve '$bpfcarve' is not executable"; return 1; }
+	dir=$(testdata_dir)
+	ver=$(testdata_libbpf_tools_version)
+	if [ -z "$ver" ] || [ ! -f "$dir/libbpf-tools-$ver/COUNT" ]; then
+		mkdir -p "$dir" || { testdata_err "cannot create $dir"; return 1; }
+		testdata_locked "$dir/.lock-bpf" testdata_make_bpf_objs "$bpfcarve" "$dir" ||
+			return 1
+		ver=$(testdata_libbpf_tools_version)
+	fi
+	out=$dir/libbpf-tools-$ver
+	printf '%s\n' "$out"
+}
