@@ -4,44 +4,40 @@
  * objects need.  This file parses options and runs the stages in order:
  * read (DWARF or BTF), dedup, write.  Each stage prints its own errors.
  */
+#include "config.h"
+
 #include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "btfenc.h"
 #include "dedup/dedup.h"
 #include "dwarf/dwarf_reader.h"
+#include "encoder/btf_compat.h"
 #include "encoder/btf_io.h"
 #include "encoder/btf_table.h"
+#include "encoder/btf_features.h"
 #include "encoder/msg.h"
-
-enum {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,
-	EXIT_USAGE = 2,
-};
-
-struct btfenc_opts {
-	const char *input;
-	const char *output;	/* NULL: stdout */
-	const char *base;
-	const char *dump;
-	bool in_place;		/* -J */
-	int nr_threads;
-	bool gen_floats;
-};
+#include "minimize/minimize.h"
 
 enum {
 	OPT_DUMP = 0x100,
 	OPT_BASE,
 	OPT_VERSION,
-	OPT_NO_FLOATS,
+	OPT_FEATURES,
+	OPT_MIN,
+	OPT_OUT_DIR,
+	OPT_STATS,
 };
 
 static const struct option long_opts[] = {
@@ -49,7 +45,10 @@ static const struct option long_opts[] = {
 	{ "dump", required_argument, NULL, OPT_DUMP },
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "jobs", required_argument, NULL, 'j' },
-	{ "no-floats", no_argument, NULL, OPT_NO_FLOATS },
+	{ "features", required_argument, NULL, OPT_FEATURES },
+	{ "min", required_argument, NULL, OPT_MIN },
+	{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
+	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -61,9 +60,12 @@ static void usage(FILE *f)
 {
 	fputs(
 "Usage: btfenc [OPTIONS] INPUT\n"
+"       btfenc --min OBJ [OBJ...] [OPTIONS] INPUT\n"
+"       btfenc [--min OBJ...] --out-dir DIR [OPTIONS] INPUT...\n"
 "       btfenc --dump FILE [--base BASE]\n"
 "Encode the DWARF debug info of INPUT (a vmlinux, a kernel module or any ELF\n"
-"file with DWARF) as deduplicated BTF.\n"
+"file with DWARF) as deduplicated BTF, or trim it to what BPF CO-RE objects\n"
+"need.  INPUT may also be raw BTF or an ELF file with .BTF.\n"
 "\n"
 "Output:\n"
 "  -o, --output FILE   write raw BTF to FILE (default: standard output,\n"
@@ -71,16 +73,28 @@ static void usage(FILE *f)
 "  -J                  add or replace the .BTF section of INPUT itself\n"
 "      --base FILE     encode INPUT as split BTF on top of FILE (raw BTF or an\n"
 "                      ELF file with .BTF), e.g. a module on its vmlinux\n"
+"      --min OBJ       keep only the types and members the CO-RE relocations\n"
+"                      of the BPF object OBJ need; repeat it, or list more\n"
+"                      objects before INPUT\n"
+"      --out-dir DIR   write DIR/<input name>.btf for each INPUT (objects are\n"
+"                      read once for all inputs)\n"
 "      --dump FILE     print the types of FILE (raw BTF or an ELF's .BTF) one\n"
 "                      per line, as bpftool's raw format\n"
 "\n"
 "Encoding:\n"
 "  -j, --jobs N        worker threads (default: online CPUs); the output is\n"
 "                      the same at every N\n"
-"      --no-floats     encode floating-point types as INT of their size\n"
+"      --features LIST encode with these BTF features (comma-separated:\n"
+"                      default, all, +NAME, -NAME or NAME); names: enum64,\n"
+"                      float, decl_tag, type_tag, var, global_var,\n"
+"                      optimized_func, consistent_func, decl_tag_kfuncs,\n"
+"                      distilled_base (see btfenc(1))\n"
 "\n"
 "General:\n"
-"  -v, --verbose       say more\n"
+"      --stats         print time and peak memory per phase, and the types\n"
+"                      per kind before and after dedup\n"
+"  -v, --verbose       say more; with --min, what each relocation resolved\n"
+"                      to and what was kept\n"
 "  -q, --quiet         print errors only\n"
 "  -h, --help          print this help\n"
 "      --version       print the version\n"
@@ -101,19 +115,34 @@ static int parse_jobs(const char *s, int *out)
 	return 0;
 }
 
+static bool is_bpf_object(const char *path);
+static int check_args(const struct btfenc_opts *o);
+
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 {
 	int c;
 
-	o->gen_floats = true;
+	o->features = btf_features_default();
+	o->objs = calloc(argc, sizeof(*o->objs));
+	o->inputs = calloc(argc, sizeof(*o->inputs));
+	if (!o->objs || !o->inputs) {
+		msg__error("%s", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
 	while ((c = getopt_long(argc, argv, "o:Jj:vqh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
 		case 'J': o->in_place = true; break;
 		case OPT_DUMP: o->dump = optarg; break;
 		case OPT_BASE: o->base = optarg; break;
-		case OPT_NO_FLOATS: o->gen_floats = false; break;
+		case OPT_MIN: o->objs[o->nr_objs++] = optarg; break;
+		case OPT_OUT_DIR: o->out_dir = optarg; break;
+		case OPT_STATS: o->stats = true; break;
+		case OPT_FEATURES:
+			if (btfenc__parse_features(optarg, &o->features, true))
+				return EXIT_USAGE;
+			break;
 		case 'v': msg__set_level(MSG_VERBOSE); break;
 		case 'q': msg__set_level(MSG_QUIET); break;
 		case 'j':
@@ -136,21 +165,90 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		}
 		return -1;
 	}
-	if (optind + 1 != argc) {
-		msg__error(optind == argc ? "no INPUT given" : "more than one INPUT given");
-		fputs("Try 'btfenc --help'.\n", stderr);
-		return EXIT_USAGE;
+	/* with --min, BPF objects among the arguments are more objects */
+	for (; optind < argc; optind++) {
+		if (o->nr_objs && is_bpf_object(argv[optind]))
+			o->objs[o->nr_objs++] = argv[optind];
+		else
+			o->inputs[o->nr_inputs++] = argv[optind];
 	}
-	o->input = argv[optind];
-	if (o->in_place && o->output) {
-		msg__error("-J and -o exclude each other");
-		return EXIT_USAGE;
-	}
-	if (!o->in_place && !o->output && isatty(STDOUT_FILENO)) {
-		msg__error("refusing to write binary BTF to a terminal; use -o FILE");
-		return EXIT_USAGE;
-	}
+	return check_args(o);
+}
+
+static int usage_error(const char *what)
+{
+	msg__error("%s", what);
+	fputs("Try 'btfenc --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int check_args(const struct btfenc_opts *o)
+{
+	if (!o->nr_inputs)
+		return usage_error("no INPUT given");
+	if (o->nr_inputs > 1 && !o->out_dir)
+		return usage_error("more than one INPUT given (use --out-dir DIR)");
+	if (o->in_place && o->output)
+		return usage_error("-J and -o exclude each other");
+	if (o->out_dir && (o->output || o->in_place))
+		return usage_error("--out-dir excludes -o and -J");
+	if (o->in_place && o->nr_objs)
+		return usage_error("-J cannot be combined with --min");
+	if (!o->in_place && !o->output && !o->out_dir && isatty(STDOUT_FILENO))
+		return usage_error("refusing to write binary BTF to a terminal; use -o FILE");
 	return -1;
+}
+
+static int parse_feature_item(const char *item, size_t len, unsigned int *mask,
+			      bool strict)
+{
+	char op = *item == '+' || *item == '-' ? *item : 0;
+	unsigned int bit;
+
+	if (op) {
+		item++;
+		len--;
+	}
+	if (len == 7 && !strncmp(item, "default", 7) && !op) {
+		*mask |= btf_features_default();
+		return 0;
+	}
+	if (len == 3 && !strncmp(item, "all", 3) && !op) {
+		*mask = ~0u;
+		return 0;
+	}
+	bit = btf_feature_bit(item, len);
+	if (!bit) {
+		if (!strict)
+			return 0;
+		msg__error("unknown BTF feature '%.*s' (see btfenc --help)", (int)len, item);
+		return -EINVAL;
+	}
+	if (op == '-')
+		*mask &= ~bit;
+	else
+		*mask |= bit;
+	return 0;
+}
+
+int btfenc__parse_features(const char *list, unsigned int *mask, bool strict)
+{
+	const char *p = list;
+	int err;
+
+	/* "+x" or "-x" or "default,..." edit the defaults; "x,y" is exact */
+	*mask = *p == '+' || *p == '-' ? btf_features_default() : 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		if (len) {
+			err = parse_feature_item(p, len, mask, strict);
+			if (err)
+				return err;
+		}
+		p += len + (p[len] == ',');
+	}
+	return 0;
 }
 
 /* A readable regular file, or a message naming it and why not. */
@@ -196,45 +294,270 @@ static int run_dump(const struct btfenc_opts *o)
 	return err;
 }
 
-static int run_encode(const struct btfenc_opts *o)
+/* Per-run state: the base, the BPF objects, and the phase clock. */
+struct run {
+	const struct btfenc_opts *o;
+	struct btf_table *base;
+	struct minimize_obj **objs;
+	int nr_objs;
+	struct timespec t_phase;
+};
+
+static double elapsed(struct timespec *since)
+{
+	struct timespec now;
+	double d;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d = (now.tv_sec - since->tv_sec) + (now.tv_nsec - since->tv_nsec) / 1e9;
+	*since = now;
+	return d;
+}
+
+/* --stats: time of the phase that just ended, and the peak RSS so far */
+static void stats_phase(struct run *r, const char *input, const char *phase)
+{
+	struct rusage ru;
+	double d = elapsed(&r->t_phase);
+
+	if (!r->o->stats)
+		return;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "btfenc: stats: %s: %-8s %8.3f s, peak RSS %ld MB\n",
+		input, phase, d, ru.ru_maxrss / 1024);
+}
+
+static void stats_kinds(struct run *r, const char *input, const char *when,
+			const struct btf_table *tab)
+{
+	uint32_t counts[BTF_KIND_NR], total = 0;
+	unsigned int k;
+
+	if (!r->o->stats)
+		return;
+	btf_table__count_kinds(tab, counts);
+	fprintf(stderr, "btfenc: stats: %s: types %s:", input, when);
+	for (k = 1; k < BTF_KIND_NR; k++) {
+		total += counts[k];
+		if (counts[k])
+			fprintf(stderr, " %s %u", btf_kind_name(k), counts[k]);
+	}
+	fprintf(stderr, " (total %u)\n", total);
+}
+
+/* True for an ELF file with DWARF (.debug_info, maybe compressed) */
+static bool has_dwarf(const char *path)
+{
+	bool found = false;
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	Elf *elf = NULL;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx))
+		goto out;
+	while (!found && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			break;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		found = name && (!strcmp(name, ".debug_info") ||
+				 !strcmp(name, ".zdebug_info"));
+	}
+out:
+	elf_end(elf);
+	close(fd);
+	return found;
+}
+
+/* True for an ELF file of machine EM_BPF, in either byte order */
+static bool is_bpf_object(const char *path)
+{
+	unsigned char h[20];
+	bool ok = false;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return false;
+	if (fread(h, 1, sizeof(h), f) == sizeof(h) && !memcmp(h, ELFMAG, SELFMAG))
+		ok = (h[EI_DATA] == ELFDATA2LSB ? h[18] | h[19] << 8
+						: h[19] | h[18] << 8) == EM_BPF;
+	fclose(f);
+	return ok;
+}
+
+/* DWARF -> table: read, downgrade to the chosen features, dedup */
+static int encode_dwarf(struct run *r, const char *input, struct btf_table **out)
 {
 	struct dwarf_reader_opts ropts = {
-		.nr_threads = o->nr_threads,
-		.gen_floats = o->gen_floats,
+		.nr_threads = r->o->nr_threads,
+		.gen_floats = r->o->features & BTF_FEAT_FLOAT,
+		.features = r->o->features,
+		.lang_exclude = r->o->lang_exclude,
 	};
 	struct dedup_opts dopts = { 0 };
-	struct btf_table *base = NULL, *tab = NULL;
+	struct btf_table *tab;
 	int err;
 
-	err = check_input(o->input);
-	if (!err && o->base)
-		err = check_input(o->base);
-	if (!err && o->base)
-		err = btf_io__read(o->base, NULL, &base);
+	tab = r->base ? btf_table__new_split(r->base) : btf_table__new();
+	if (!tab) {
+		msg__error("%s: %s", input, strerror(errno));
+		return -errno;
+	}
+	err = dwarf_reader__load(input, tab, &ropts);
+	stats_phase(r, input, "read");
+	if (!err)
+		stats_kinds(r, input, "read", tab);
 	if (!err) {
-		tab = base ? btf_table__new_split(base) : btf_table__new();
-		if (!tab) {
-			msg__error("%s", strerror(errno));
-			err = -errno;
-		}
+		err = btf_compat__apply(tab, r->o->features);
+		if (!err)
+			err = dedup__run(tab, &dopts);
+		if (err)
+			msg__error("%s: deduplicating types: %s", input, strerror(-err));
+		stats_phase(r, input, "dedup");
 	}
 	if (!err)
-		err = dwarf_reader__load(o->input, tab, &ropts);
-	if (!err)
-		err = dedup__run(tab, &dopts);
-	if (!err && o->in_place)
-		err = btf_io__write_elf(tab, o->input);
-	else if (!err)
-		err = btf_io__write_raw(tab, o->output ? o->output : "-");
-	btf_table__free(tab);
-	btf_table__free(base);
+		stats_kinds(r, input, "after dedup", tab);
+	if (err)
+		btf_table__free(tab);
+	else
+		*out = tab;
 	return err;
+}
+
+/* The target of an input: its DWARF, else its .BTF, else raw BTF */
+static int load_input(struct run *r, const char *input, struct btf_table **out)
+{
+	int err = check_input(input);
+
+	if (err)
+		return err;
+	if (has_dwarf(input) || r->o->in_place)
+		return encode_dwarf(r, input, out);
+	err = btf_io__read(input, r->base, out);
+	stats_phase(r, input, "read");
+	return err;
+}
+
+static int minimize_target(struct run *r, const char *input,
+			   struct btf_table **tab)
+{
+	struct minimize_opts mopts = { .verbose = msg__level() >= MSG_VERBOSE };
+	struct btf_table *min = NULL;
+	int err;
+
+	err = minimize__run(*tab, r->objs, r->nr_objs, &mopts, &min);
+	stats_phase(r, input, "minimize");
+	if (err)
+		return err;
+	btf_table__free(*tab);
+	*tab = min;
+	stats_kinds(r, input, "kept", min);
+	return 0;
+}
+
+/* Output path of one input in --out-dir mode */
+static char *out_dir_path(const char *dir, const char *input)
+{
+	const char *b = strrchr(input, '/');
+	char *p;
+
+	if (asprintf(&p, "%s/%s.btf", dir, b ? b + 1 : input) < 0)
+		return NULL;
+	return p;
+}
+
+static int run_one(struct run *r, const char *input)
+{
+	const struct btfenc_opts *o = r->o;
+	struct btf_table *tab = NULL;
+	char *path = NULL;
+	int err;
+
+	err = load_input(r, input, &tab);
+	if (!err && r->nr_objs)
+		err = minimize_target(r, input, &tab);
+	if (!err && o->out_dir) {
+		path = out_dir_path(o->out_dir, input);
+		err = path ? 0 : -ENOMEM;
+	}
+	if (!err && o->in_place)
+		err = btf_io__write_elf(tab, input);
+	else if (!err)
+		err = btf_io__write_raw(tab, path ? path : o->output ? o->output : "-");
+	stats_phase(r, input, "write");
+	free(path);
+	btf_table__free(tab);
+	return err;
+}
+
+static int load_objects(struct run *r)
+{
+	const struct btfenc_opts *o = r->o;
+	int i, err = 0;
+
+	if (!o->nr_objs)
+		return 0;
+	r->objs = calloc(o->nr_objs, sizeof(*r->objs));
+	if (!r->objs)
+		return -ENOMEM;
+	for (i = 0; i < o->nr_objs && !err; i++) {
+		err = check_input(o->objs[i]);
+		if (!err)
+			err = minimize__load_obj(o->objs[i], &r->objs[i]);
+		if (!err)
+			r->nr_objs++;
+	}
+	return err;
+}
+
+static int run_encode(const struct btfenc_opts *o)
+{
+	struct run r = { .o = o };
+	int i, err = 0, failed = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &r.t_phase);
+	if (o->base) {
+		err = check_input(o->base);
+		if (!err)
+			err = btf_io__read(o->base, NULL, &r.base);
+	}
+	if (!err)
+		err = load_objects(&r);
+	stats_phase(&r, "objects", "read");
+	/* in a batch, one bad input does not stop the others */
+	for (i = 0; !err && i < o->nr_inputs; i++)
+		failed += run_one(&r, o->inputs[i]) != 0;
+	for (i = 0; i < r.nr_objs; i++)
+		minimize__free_obj(r.objs[i]);
+	free(r.objs);
+	btf_table__free(r.base);
+	return err ? err : failed ? -EINVAL : 0;
+}
+
+static bool invoked_as_pahole(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	return !strcmp(base ? base + 1 : argv0, "pahole");
 }
 
 int main(int argc, char **argv)
 {
 	struct btfenc_opts opts = { 0 };
-	int ret = parse_args(argc, argv, &opts);
+	int ret;
+
+	if (invoked_as_pahole(argv[0]))
+		ret = btfenc__parse_pahole_args(argc, argv, &opts);
+	else
+		ret = parse_args(argc, argv, &opts);
 
 	if (ret >= 0)
 		return ret;

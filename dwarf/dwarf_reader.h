@@ -24,6 +24,10 @@ struct dwarf_reader_opts {
 	int nr_threads;
 	/* encode FLOAT (else INT of the same size); default true */
 	bool gen_floats;
+	/* enum btf_feature (encoder/features.h) */
+	unsigned int features;
+	/* comma-separated DW_AT_language names whose units are skipped */
+	const char *lang_exclude;
 };
 
 int dwarf_reader__load(const char *path, struct btf_table *tab,

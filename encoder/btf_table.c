@@ -182,7 +182,7 @@ long btf_table__add_str(struct btf_table *tab, const char *s)
 	if (off < 0)
 		return off;
 	off += tab->str_start;
-	return off > BTF_MAX_NAME_OFFSET ? -E2BIG : off;
+	return off >= INT32_MAX ? -E2BIG : off;
 }
 
 const void *btf_table__types_data(const struct btf_table *tab, size_t *len)
@@ -205,7 +205,10 @@ static int btf_table_new_rec(struct btf_table *tab, size_t size,
 {
 	int err;
 
-	if (btf_table__type_cnt(tab) > BTF_MAX_TYPE)
+	/* IDs stay below 2^31 so adders can return them as int; the BTF
+	 * limits (BTF_MAX_TYPE) apply to what is written, not to a table
+	 * that still holds one copy of each type per compilation unit */
+	if (btf_table__type_cnt(tab) >= INT32_MAX)
 		return -E2BIG;
 	if (tab->types_len + size > UINT32_MAX)
 		return -E2BIG;

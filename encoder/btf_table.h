@@ -16,6 +16,8 @@
  *   structure needs to stay alive.
  * - A `struct btf_type *` from btf_table__type*() is borrowed until the next
  *   add: growth may move records.  Keep IDs, not pointers.
+ * - A table may exceed BTF's limits (BTF_MAX_TYPE types, 16 MiB of names)
+ *   while it holds duplicates; writers refuse a table over them.
  * - The table checks what it can at add time (kind, vlen, offsets); it does
  *   not check that referenced IDs exist (forward references are normal while
  *   loading).  btf_table__check() validates the whole table.

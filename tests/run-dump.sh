@@ -31,7 +31,7 @@ fi
 for src in "$FIXTURES"/*.c; do
 	name=$(basename "$src" .c)
 	cc=gcc
-	case $name in clang-*) cc=clang ;; esac
+	case $name in clang[-_]*) cc=clang ;; esac
 	compile_fixture "$src" "$cc" 5 "$tmp/$name.o" || continue
 	"$BTFENC" -o "$tmp/$name.btf" "$tmp/$name.o" || { fail "$name: encode"; continue; }
 	same_dump "$name raw" "$tmp/$name.btf"

@@ -2,7 +2,7 @@
 # Every fixture, compiled with gcc and clang at DWARF 4 and 5 (and with
 # compressed debug sections): btfenc's BTF parses with libbpf, dumps with
 # bpftool, and holds the same types as pahole's for the same object,
-# compared independently of type IDs.  Fixtures named clang-*.c use clang
+# compared independently of type IDs.  Fixtures named clang_*.c use clang
 # extensions and are built with clang only.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/test-subr.sh"
 need_cmd gcc clang pahole bpftool
@@ -11,8 +11,8 @@ need_tool btfcanon
 compilers()
 {
 	case $(basename "$1") in
-	clang-*) echo clang ;;
-	gcc-*) echo gcc ;;
+	clang[-_]*) echo clang ;;
+	gcc[-_]*) echo gcc ;;
 	*) echo gcc clang ;;
 	esac
 }
@@ -57,14 +57,14 @@ if gcc -g -shared -fPIC -o "$tmp/lib.so" "$FIXTURES"/funcs.c 2>/dev/null; then
 	one_object "$tmp/lib.so" lib-so
 fi
 
-# --no-floats: FLOAT becomes INT of the same size, as pahole without
+# --features=-float: FLOAT becomes INT of the same size, as pahole without
 # --btf_gen_floats
-if [ -e "$FIXTURES/base-types.c" ]; then
-	compile_fixture "$FIXTURES/base-types.c" gcc 5 "$tmp/bt.o"
-	check "--no-floats" "$BTFENC" --no-floats -o "$tmp/nf.btf" "$tmp/bt.o"
+if [ -e "$FIXTURES/base_types.c" ]; then
+	compile_fixture "$FIXTURES/base_types.c" gcc 5 "$tmp/bt.o"
+	check "--features=-float" "$BTFENC" --features=-float -o "$tmp/nf.btf" "$tmp/bt.o"
 	pahole --btf_encode_detached="$tmp/nf.pahole.btf" "$tmp/bt.o"
-	check "--no-floats: same types as pahole without --btf_gen_floats" \
+	check "-float: same types as pahole without --btf_gen_floats" \
 		diff -u <(canon "$tmp/nf.pahole.btf") <(canon "$tmp/nf.btf")
-	check "--no-floats: no FLOAT left" bash -c "! bpftool btf dump file '$tmp/nf.btf' | grep -q ' FLOAT '"
+	check "-float: no FLOAT left" bash -c "! bpftool btf dump file '$tmp/nf.btf' | grep -q ' FLOAT '"
 fi
 finish

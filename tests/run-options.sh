@@ -33,7 +33,10 @@ fi
 # Every long option in --help is in the man page, and the reverse
 man=$top_srcdir/man/btfenc.1
 opts_help=$(grep -oE -- '--[a-z][a-z0-9-]+' <<<"$help" | sort -u)
-opts_man=$(sed 's/\\-/-/g' "$man" | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
+# the OPTIONS section of the man page (pahole's spellings are documented
+# in their own section)
+opts_man=$(sed -n '/^\.SH OPTIONS/,/^\.SH [^O]/p' "$man" | sed 's/\\-/-/g' |
+	grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
 for o in $opts_help; do
 	check "man page documents $o" grep -qx -- "$o" <<<"$opts_man"
 done

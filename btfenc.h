@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command's options, filled by btfenc's or pahole's argument syntax. */
+#ifndef BTFENC_H
+#define BTFENC_H
+
+#include <stdbool.h>
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+};
+
+struct btfenc_opts {
+	const char **inputs;
+	int nr_inputs;
+	const char **objs;	/* --min: BPF objects */
+	int nr_objs;
+	const char *out_dir;	/* one DIR/<input>.btf per input */
+	bool stats;
+	const char *output;	/* NULL: stdout */
+	const char *base;
+	const char *dump;
+	bool in_place;		/* -J */
+	int nr_threads;
+	unsigned int features;	/* enum btf_feature */
+	const char *lang_exclude;
+};
+
+/*
+ * Parse a feature list into *@mask: "default", "all", "+name", "-name" or
+ * "name", comma-separated.  A list that starts with a bare name selects
+ * exactly the names given; one starting with +, - or "default" edits the
+ * default set.  Unknown names are an error when @strict, else skipped.
+ * Returns 0, or -EINVAL with the bad name printed.
+ */
+int btfenc__parse_features(const char *list, unsigned int *mask, bool strict);
+
+/* pahole-compatible syntax, used when invoked as "pahole".  Returns -1 to
+ * go on, or an exit status. */
+int btfenc__parse_pahole_args(int argc, char **argv, struct btfenc_opts *o);
+
+#endif

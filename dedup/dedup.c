@@ -1,0 +1,831 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Type deduplication
+ * ==================
+ *
+ * The problem.  The DWARF reader emits each compilation unit's types on
+ * their own, so struct task_struct, and everything it reaches through its
+ * members and pointers, appears once per CU that uses it: about two
+ * thousand times in a kernel.  The copies are not all alike.  A CU that
+ * only declares `struct foo;` has a FWD where another CU has the full
+ * definition, so one C type reaches different subgraphs in different CUs;
+ * compilers sometimes emit one array or anonymous struct twice in a CU;
+ * and the type graph has cycles (a list node points to its own kind), so
+ * types cannot simply be hashed bottom-up.
+ *
+ * The result.  Every type is mapped (map[]) to an equivalent type one step
+ * closer to the canonical type of its class; following map[] to a fixed
+ * point (dedup_resolve) gives the canonical type.  The output holds one
+ * record per class, the canonical one, placed where the class first occurs
+ * in the input, with every type ID rewritten, in a fresh table holding only
+ * the strings still referenced.  The input table is only read until the
+ * result replaces it, so on error it is left as it was.
+ *
+ * The passes
+ * ----------
+ *
+ * 1. Prepare.  Equal strings must have equal offsets, since all the passes
+ *    compare names by offset.  Tables built through the table API have that
+ *    property; one read from foreign raw BTF may not (duplicate strings, an
+ *    offset into the middle of a string), and is first copied through the
+ *    API, which restores it.  Base types are canonical and go into the
+ *    index.  VAR and DATASEC are never merged: each stands for one object.
+ *
+ * 2. Primitives: INT, FLOAT, FWD, ENUM and ENUM64 with values.  They refer
+ *    to no type, so each is looked up by its whole record in the index, a
+ *    hash map from a type's signature to the first canonical type with that
+ *    signature; the first of each class is canonical.  Then an enum without
+ *    values (an enum forward declaration) resolves to the canonical full
+ *    enum of its name when there is exactly one; otherwise it is merged
+ *    with its likes only.
+ *
+ * 3. Structs and unions, in ID order.  Here the index maps a shallow
+ *    signature (kind, name, size, member names and offsets: everything but
+ *    the member types, which are not resolved yet) to the first canonical
+ *    struct with it, and next[] chains the others, oldest first.  A struct
+ *    is compared with each candidate in turn (dedup_graph.c) by walking the
+ *    two type graphs side by side, depth first, following members,
+ *    pointers, arrays and function prototypes.  The walk records a
+ *    hypothetical map from each type of the canonical graph to the type of
+ *    the new struct's graph it pairs with.  Meeting a pair whose canonical
+ *    side is mapped already ends that branch when it maps to the same type
+ *    (that is how cycles end) and fails when it maps elsewhere, unless the
+ *    two candidate-side types are identical: compilers emit an identical
+ *    array or anonymous struct twice in one CU, and the canonical graph may
+ *    have merged what the candidate keeps apart.  Identity is checked
+ *    exactly, with its own set of assumed pairs, so cycles end there too
+ *    and no depth limit is needed.
+ *    A FWD meets a struct or union of its name and kind: on the canonical
+ *    side it resolves to the candidate's struct when the walk succeeds; on
+ *    the candidate side it is accepted as it is.  So a CU that knows more
+ *    completes what earlier CUs declared only.
+ *    Two canonical structs that meet are different: each was compared with
+ *    the older candidates of its signature when it became canonical.  This
+ *    stops a failing walk early instead of redoing it below every struct
+ *    that reaches a type whose definition really differs.
+ *    When a walk succeeds the hypothetical map is merged: resolved FWDs are
+ *    recorded for good, and the candidate CU's structs that paired with
+ *    canonical structs map to them, so the rest of that CU finds its match
+ *    at the first step.  When no candidate matches, the struct becomes
+ *    canonical and joins its chain.
+ *
+ * 4. Leftover FWDs, never met by a walk, resolve to the canonical struct or
+ *    union of their name and kind when there is exactly one.
+ *
+ * 5. Reference types: PTR, CONST, VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG,
+ *    ARRAY, FUNC_PROTO, FUNC, DECL_TAG.  Their referents are resolved first
+ *    (depth first with an explicit stack; in C a cycle always passes
+ *    through a struct, which is resolved by now, so a cycle of reference
+ *    types alone is an error, -ELOOP), then the type is looked up in the
+ *    index by its record with referents resolved.  So typedefs, arrays and
+ *    pointers whose targets merged merge too.
+ *
+ * 6. Compaction: each class gets a new ID in order of first occurrence and
+ *    its canonical record is copied with btf_table__add_copy, which
+ *    re-adds the strings: only referenced strings survive.
+ *
+ * Split tables.  Base types are canonical, in the index before any split
+ * type, and never change: a split type equal to a base type maps to it and
+ * disappears from the output.  A base FWD may still resolve to a split
+ * struct, for the split types that use it; but a walk that needs this is
+ * not an equivalence (the base keeps its FWD), so the split struct stays.
+ * Base records hash and compare by their own referents, never resolved.
+ *
+ * Determinism.  The index is only asked for the first canonical type with a
+ * signature; its followers are chained in ID order.  Hash values and the
+ * index layout decide nothing, and no address is hashed.
+ *
+ * Cost.  Arrays of u32 indexed by type ID (map, hypot, next) and an index
+ * holding the canonical types.  Each candidate CU's graph is walked about
+ * once: after the first successful walk its structs are mapped, and later
+ * walks stop at them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedup.h"
+#include "dedup_int.h"
+#include "util.h"
+
+int dedup_pairs_push(struct dedup_pairs *s, uint32_t cand, uint32_t canon)
+{
+	int err = util__ensure_cap((void **)&s->v, &s->cap, sizeof(*s->v),
+				   s->cnt + 1);
+
+	if (err)
+		return err;
+	s->v[s->cnt].cand = cand;
+	s->v[s->cnt].canon = canon;
+	s->cnt++;
+	return 0;
+}
+
+int dedup_ids_push(struct dedup_ids *s, uint32_t id)
+{
+	int err = util__ensure_cap((void **)&s->v, &s->cap, sizeof(*s->v),
+				   s->cnt + 1);
+
+	if (!err)
+		s->v[s->cnt++] = id;
+	return err;
+}
+
+void dedup_refs_init(struct dedup_refs *r, const struct btf_type *t)
+{
+	r->head = NULL;
+	r->vec = NULL;
+	r->n = 0;
+	r->stride = 0;
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
+	case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+		r->head = &t->type;
+		break;
+	case BTF_KIND_ARRAY:
+		r->vec = &btf_array(t)->type;
+		r->n = 2;
+		r->stride = 1;
+		break;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		r->vec = &btf_members(t)->type;
+		r->n = btf_vlen(t);
+		r->stride = sizeof(struct btf_member) / 4;
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		r->head = &t->type;
+		r->vec = &btf_params(t)->type;
+		r->n = btf_vlen(t);
+		r->stride = sizeof(struct btf_param) / 4;
+		break;
+	case BTF_KIND_DATASEC:
+		r->vec = &btf_secinfos(t)->type;
+		r->n = btf_vlen(t);
+		r->stride = sizeof(struct btf_var_secinfo) / 4;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool dedup_members_equal(const struct btf_type *a,
+				const struct btf_type *b)
+{
+	const struct btf_member *ma = btf_members(a), *mb = btf_members(b);
+	unsigned int i;
+
+	for (i = 0; i < btf_vlen(a); i++)
+		if (ma[i].name_off != mb[i].name_off ||
+		    ma[i].offset != mb[i].offset)
+			return false;
+	return true;
+}
+
+static bool dedup_params_equal(const struct btf_type *a,
+			       const struct btf_type *b)
+{
+	const struct btf_param *pa = btf_params(a), *pb = btf_params(b);
+	unsigned int i;
+
+	for (i = 0; i < btf_vlen(a); i++)
+		if (pa[i].name_off != pb[i].name_off)
+			return false;
+	return true;
+}
+
+static bool dedup_secinfos_equal(const struct btf_type *a,
+				 const struct btf_type *b)
+{
+	const struct btf_var_secinfo *sa = btf_secinfos(a), *sb = btf_secinfos(b);
+	unsigned int i;
+
+	for (i = 0; i < btf_vlen(a); i++)
+		if (sa[i].offset != sb[i].offset || sa[i].size != sb[i].size)
+			return false;
+	return true;
+}
+
+/* Records that refer to no type compare whole. */
+static bool dedup_is_leaf(unsigned int kind)
+{
+	return kind == BTF_KIND_INT || kind == BTF_KIND_FLOAT ||
+	       kind == BTF_KIND_FWD || kind == BTF_KIND_ENUM ||
+	       kind == BTF_KIND_ENUM64;
+}
+
+bool dedup_shallow_equal(const struct btf_type *a, const struct btf_type *b)
+{
+	unsigned int kind = btf_kind(a);
+
+	if (a->name_off != b->name_off || a->info != b->info)
+		return false;
+	if (dedup_is_leaf(kind))
+		return !memcmp(a, b, btf_rec_size(a));
+	switch (kind) {
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		return a->size == b->size && dedup_members_equal(a, b);
+	case BTF_KIND_ARRAY:
+		return btf_array(a)->nelems == btf_array(b)->nelems;
+	case BTF_KIND_FUNC_PROTO:
+		return dedup_params_equal(a, b);
+	case BTF_KIND_VAR:
+		return btf_var(a)->linkage == btf_var(b)->linkage;
+	case BTF_KIND_DATASEC:
+		return a->size == b->size && dedup_secinfos_equal(a, b);
+	case BTF_KIND_DECL_TAG:
+		return btf_decl_tag(a)->component_idx ==
+		       btf_decl_tag(b)->component_idx;
+	default:
+		return true;
+	}
+}
+
+static uint64_t dedup_hash_members(uint64_t h, const struct btf_type *t)
+{
+	const struct btf_member *m = btf_members(t);
+	unsigned int i;
+
+	for (i = 0; i < btf_vlen(t); i++)
+		h = dedup_mix(dedup_mix(h, m[i].name_off), m[i].offset);
+	return h;
+}
+
+static uint64_t dedup_hash_params(uint64_t h, const struct btf_type *t)
+{
+	const struct btf_param *p = btf_params(t);
+	unsigned int i;
+
+	for (i = 0; i < btf_vlen(t); i++)
+		h = dedup_mix(h, p[i].name_off);
+	return h;
+}
+
+uint64_t dedup_shallow_hash(const struct btf_type *t)
+{
+	uint64_t h = dedup_mix(dedup_mix(0, t->name_off), t->info);
+
+	if (dedup_is_leaf(btf_kind(t)))
+		return dedup_mix(h, hmap_hash_bytes(t + 1, btf_rec_size(t) -
+						    sizeof(*t), t->size));
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		return dedup_hash_members(dedup_mix(h, t->size), t);
+	case BTF_KIND_ARRAY:
+		return dedup_mix(h, btf_array(t)->nelems);
+	case BTF_KIND_FUNC_PROTO:
+		return dedup_hash_params(h, t);
+	case BTF_KIND_DECL_TAG:
+		return dedup_mix(h, btf_decl_tag(t)->component_idx);
+	default:
+		return h;
+	}
+}
+
+int dedup_push_refs(struct dedup_pairs *s, const struct btf_type *cand,
+		    const struct btf_type *canon)
+{
+	struct dedup_refs rc, rk;
+	unsigned int i;
+	int err = 0;
+
+	dedup_refs_init(&rc, cand);
+	dedup_refs_init(&rk, canon);
+	/* pushed backwards, so the first field is compared first */
+	for (i = rc.n; i-- > 0 && !err;)
+		err = dedup_pairs_push(s, rc.vec[i * rc.stride],
+				       rk.vec[i * rk.stride]);
+	if (rc.head && !err)
+		err = dedup_pairs_push(s, *rc.head, *rk.head);
+	return err;
+}
+
+/*
+ * The index
+ *
+ * Keys are type IDs.  Leaves are keyed by their record, structs and unions
+ * by their shallow signature and what their members' types must share
+ * (dedup_member_key); the other kinds, looked up only once their referents
+ * are resolved, by their shallow signature and their referents' canonical
+ * IDs (a base record by its own referents: the base does not change).
+ */
+static uint32_t dedup_ref_id(const struct dedup *d, uint32_t rec_id,
+			     uint32_t id)
+{
+	return rec_id < d->start_id ? id : dedup_resolve(d, id);
+}
+
+static bool dedup_keyed_shallow(const struct btf_type *t)
+{
+	return btf_is_composite(t) || dedup_is_leaf(btf_kind(t));
+}
+
+/*
+ * What every type equivalent to @id shares: the kinds and sizes along its
+ * chain of modifiers, pointers and arrays, and the kind and name of the
+ * first named type there (struct and FWD alike).  Struct members add it to
+ * their struct's key, so the chain of candidates holds only structs that
+ * may be equivalent: hundreds of anonymous unions share member names and
+ * offsets in a kernel, and differ one level down.
+ */
+static uint64_t dedup_member_key(const struct dedup *d, uint32_t id)
+{
+	const struct btf_type *t;
+	uint64_t h = 0;
+	int steps;
+
+	for (steps = 0; steps < 8; steps++) {
+		t = dedup_type(d, id);
+		switch (btf_kind(t)) {
+		case BTF_KIND_FWD:
+			return dedup_mix(dedup_mix(h, btf_kflag(t) ? BTF_KIND_UNION :
+						   BTF_KIND_STRUCT), t->name_off);
+		case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+			return dedup_mix(dedup_mix(h, BTF_KIND_ENUM), t->name_off);
+		case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+			h = dedup_mix(dedup_mix(h, btf_kind(t)), t->name_off);
+			return t->name_off ? h : dedup_mix(dedup_mix(h, t->info), t->size);
+		case BTF_KIND_PTR: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
+			h = dedup_mix(dedup_mix(h, t->info), t->name_off);
+			id = t->type;
+			break;
+		case BTF_KIND_ARRAY:
+			h = dedup_mix(dedup_mix(h, t->info), btf_array(t)->nelems);
+			id = btf_array(t)->type;
+			break;
+		default:
+			return dedup_mix(dedup_mix(h, t->info), t->name_off);
+		}
+	}
+	return h;
+}
+
+static uint64_t dedup_members_key(const struct dedup *d, const struct btf_type *t)
+{
+	const struct btf_member *m = btf_members(t);
+	uint64_t h = 0;
+	unsigned int i;
+
+	for (i = 0; i < btf_vlen(t); i++)
+		h = dedup_mix(h, dedup_fold(dedup_member_key(d, m[i].type)));
+	return h;
+}
+
+static uint32_t dedup_index_hash(long key, void *ctx)
+{
+	const struct dedup *d = ctx;
+	const struct btf_type *t = dedup_type(d, key);
+	uint64_t h = dedup_shallow_hash(t);
+	struct dedup_refs r;
+	unsigned int i;
+
+	if (btf_is_composite(t))
+		return dedup_fold(dedup_mix(h, dedup_members_key(d, t)));
+	if (dedup_keyed_shallow(t))
+		return dedup_fold(h);
+	dedup_refs_init(&r, t);
+	if (r.head)
+		h = dedup_mix(h, dedup_ref_id(d, key, *r.head));
+	for (i = 0; i < r.n; i++)
+		h = dedup_mix(h, dedup_ref_id(d, key, r.vec[i * r.stride]));
+	return dedup_fold(h);
+}
+
+static bool dedup_index_equal(long a, long b, void *ctx)
+{
+	const struct dedup *d = ctx;
+	const struct btf_type *ta = dedup_type(d, a), *tb = dedup_type(d, b);
+	struct dedup_refs ra, rb;
+	unsigned int i;
+
+	if (!dedup_shallow_equal(ta, tb))
+		return false;
+	if (btf_is_composite(ta))
+		return dedup_members_key(d, ta) == dedup_members_key(d, tb);
+	if (dedup_keyed_shallow(ta))
+		return true;
+	dedup_refs_init(&ra, ta);
+	dedup_refs_init(&rb, tb);
+	if (ra.head && dedup_ref_id(d, a, *ra.head) != dedup_ref_id(d, b, *rb.head))
+		return false;
+	for (i = 0; i < ra.n; i++)
+		if (dedup_ref_id(d, a, ra.vec[i * ra.stride]) !=
+		    dedup_ref_id(d, b, rb.vec[i * rb.stride]))
+			return false;
+	return true;
+}
+
+/* Map @id to the first canonical type equal to it, or make it canonical. */
+static int dedup_find_or_add(struct dedup *d, uint32_t id)
+{
+	long old;
+	int err = hmap__insert(d->index, id, id, HMAP_ADD, &old);
+
+	if (err == -EEXIST) {
+		d->map[id] = old;
+		return 0;
+	}
+	if (!err)
+		d->map[id] = id;
+	return err;
+}
+
+/* Base structs chain behind the first of their signature, like split ones. */
+static int dedup_index_base(struct dedup *d, uint32_t id)
+{
+	long head;
+	uint32_t last;
+	int err = hmap__insert(d->index, id, id, HMAP_ADD, &head);
+
+	if (err != -EEXIST || !btf_is_composite(dedup_type(d, id)))
+		return err == -EEXIST ? 0 : err;
+	for (last = head; d->next[last]; last = d->next[last])
+		;
+	d->next[last] = id;
+	return 0;
+}
+
+static uint32_t *dedup_alloc_ids(uint32_t cnt, int fill)
+{
+	uint32_t *v = malloc((size_t)cnt * sizeof(*v));
+
+	if (v)
+		memset(v, fill, (size_t)cnt * sizeof(*v));
+	return v;
+}
+
+static int dedup_init(struct dedup *d, const struct btf_table *tab)
+{
+	uint32_t id;
+	int err = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->tab = tab;
+	d->start_id = btf_table__start_id(tab);
+	d->type_cnt = btf_table__type_cnt(tab);
+	d->map = dedup_alloc_ids(d->type_cnt, 0xff);
+	d->hypot = dedup_alloc_ids(d->type_cnt, 0xff);
+	d->next = dedup_alloc_ids(d->type_cnt, 0);
+	d->index = hmap__new(dedup_index_hash, dedup_index_equal, d);
+	if (!d->map || !d->hypot || !d->next || !d->index)
+		return -ENOMEM;
+	d->map[0] = 0;
+	for (id = 1; id < d->start_id; id++)
+		d->map[id] = id;
+	for (id = 1; id < d->start_id && !err; id++) {
+		unsigned int kind = btf_kind(dedup_type(d, id));
+
+		if (kind != BTF_KIND_VAR && kind != BTF_KIND_DATASEC)
+			err = dedup_index_base(d, id);
+	}
+	for (id = d->start_id; id < d->type_cnt; id++) {
+		unsigned int kind = btf_kind(dedup_type(d, id));
+
+		if (kind == BTF_KIND_VAR || kind == BTF_KIND_DATASEC)
+			d->map[id] = id;
+	}
+	return err;
+}
+
+static void dedup_fini(struct dedup *d)
+{
+	free(d->map);
+	free(d->hypot);
+	free(d->next);
+	hmap__free(d->index);
+	free(d->hypot_keys.v);
+	free(d->stack.v);
+	free(d->ident_stack.v);
+	free(d->ref_stack.v);
+}
+
+/*
+ * Names of canonical types that @pick accepts -> the type, or 0 when two
+ * such types share the name.
+ */
+static struct hmap *dedup_unique_names(const struct dedup *d,
+				       bool (*pick)(const struct btf_type *t))
+{
+	struct hmap *names = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
+	uint32_t id;
+	long old;
+	int err = 0;
+
+	for (id = 1; id < d->type_cnt && names && !err; id++) {
+		const struct btf_type *t = dedup_type(d, id);
+
+		if (!t->name_off || !dedup_is_canon(d, id) || !pick(t))
+			continue;
+		err = hmap__insert(names, t->name_off, id, HMAP_ADD, &old);
+		if (err == -EEXIST)
+			err = hmap__insert(names, t->name_off, 0, HMAP_SET, NULL);
+	}
+	if (err) {
+		hmap__free(names);
+		names = NULL;
+	}
+	return names;
+}
+
+static uint32_t dedup_unique_name(const struct hmap *names, uint32_t name_off)
+{
+	long id;
+
+	return hmap__find(names, name_off, &id) ? 0 : id;
+}
+
+static bool dedup_is_enum_fwd(const struct btf_type *t)
+{
+	return btf_is_any_enum(t) && !btf_vlen(t);
+}
+
+static bool dedup_is_full_enum(const struct btf_type *t)
+{
+	return btf_is_any_enum(t) && btf_vlen(t);
+}
+
+/* Pass 2 */
+static int dedup_prims(struct dedup *d)
+{
+	struct hmap *enums;
+	uint32_t id, full;
+	int err = 0;
+
+	for (id = d->start_id; id < d->type_cnt && !err; id++) {
+		const struct btf_type *t = dedup_type(d, id);
+
+		/* FWDs wait for pass 4: walks resolve each in its own CU */
+		if (dedup_is_leaf(btf_kind(t)) && btf_kind(t) != BTF_KIND_FWD &&
+		    !dedup_is_enum_fwd(t))
+			err = dedup_find_or_add(d, id);
+	}
+	if (err)
+		return err;
+	enums = dedup_unique_names(d, dedup_is_full_enum);
+	if (!enums)
+		return -ENOMEM;
+	for (id = d->start_id; id < d->type_cnt && !err; id++) {
+		const struct btf_type *t = dedup_type(d, id);
+
+		if (!dedup_is_enum_fwd(t))
+			continue;
+		full = dedup_unique_name(enums, t->name_off);
+		if (full)
+			d->map[id] = full;
+		else
+			err = dedup_find_or_add(d, id);
+	}
+	hmap__free(enums);
+	return err;
+}
+
+static bool dedup_is_composite(const struct btf_type *t)
+{
+	return btf_is_composite(t);
+}
+
+/*
+ * Pass 4 for FWD @id: when no walk resolved it, the only struct/union of
+ * its name, else the first FWD like it.
+ */
+static int dedup_fwd(struct dedup *d, const struct hmap *names, uint32_t id)
+{
+	uint32_t r = dedup_resolve(d, id), real;
+	const struct btf_type *t = dedup_type(d, r);
+
+	if (btf_kind(t) != BTF_KIND_FWD)
+		return 0;
+	real = dedup_unique_name(names, t->name_off);
+	if (real && btf_kind(dedup_type(d, real)) ==
+	    (btf_kflag(t) ? BTF_KIND_UNION : BTF_KIND_STRUCT)) {
+		/* a base FWD keeps its own meaning for the base */
+		d->map[r >= d->start_id ? r : id] = real;
+		return 0;
+	}
+	return r >= d->start_id ? dedup_find_or_add(d, r) : 0;
+}
+
+static int dedup_fwds(struct dedup *d)
+{
+	struct hmap *names = dedup_unique_names(d, dedup_is_composite);
+	uint32_t id;
+	int err = 0;
+
+	if (!names)
+		return -ENOMEM;
+	for (id = d->start_id; id < d->type_cnt && !err; id++)
+		if (btf_kind(dedup_type(d, id)) == BTF_KIND_FWD)
+			err = dedup_fwd(d, names, id);
+	hmap__free(names);
+	return err;
+}
+
+static int dedup_ref_push(struct dedup *d, uint32_t ref)
+{
+	if (d->map[ref] == DEDUP_BUSY)
+		return -ELOOP;
+	return d->map[ref] == DEDUP_NONE ? dedup_ids_push(&d->ref_stack, ref) : 0;
+}
+
+/* Push the unresolved referents of @id; -ELOOP when one is on the path. */
+static int dedup_ref_expand(struct dedup *d, uint32_t id)
+{
+	struct dedup_refs r;
+	unsigned int i;
+	int err;
+
+	dedup_refs_init(&r, dedup_type(d, id));
+	err = r.head ? dedup_ref_push(d, *r.head) : 0;
+	for (i = 0; i < r.n && !err; i++)
+		err = dedup_ref_push(d, r.vec[i * r.stride]);
+	return err;
+}
+
+/* Pass 5 for @root and whatever unresolved types it refers to */
+static int dedup_ref(struct dedup *d, uint32_t root)
+{
+	struct dedup_ids *s = &d->ref_stack;
+	uint32_t id;
+	int err;
+
+	s->cnt = 0;
+	err = dedup_ids_push(s, root);
+	while (!err && s->cnt) {
+		id = s->v[s->cnt - 1];
+		if (d->map[id] == DEDUP_NONE) {
+			d->map[id] = DEDUP_BUSY;
+			err = dedup_ref_expand(d, id);
+			continue;
+		}
+		s->cnt--;
+		if (d->map[id] == DEDUP_BUSY)
+			err = dedup_find_or_add(d, id);
+	}
+	return err;
+}
+
+static int dedup_refs(struct dedup *d)
+{
+	uint32_t id;
+	int err = 0;
+
+	for (id = d->start_id; id < d->type_cnt && !err; id++)
+		if (d->map[id] == DEDUP_NONE)
+			err = dedup_ref(d, id);
+	return err;
+}
+
+static uint32_t dedup_new_id(uint32_t id, void *ctx)
+{
+	const struct dedup *d = ctx;
+
+	return d->hypot[dedup_resolve(d, id)];
+}
+
+/*
+ * Pass 6.  hypot[] becomes old canonical ID -> new ID, next[] the list of
+ * canonical IDs in new-ID order.
+ */
+static int dedup_compact(struct dedup *d, struct btf_table **out)
+{
+	const struct btf_table *base = btf_table__base(d->tab);
+	uint32_t id, c, nr = 0;
+	int err = 0;
+
+	for (id = 0; id < d->start_id; id++)
+		d->hypot[id] = id;
+	for (id = d->start_id; id < d->type_cnt; id++)
+		d->hypot[id] = DEDUP_NONE;
+	for (id = d->start_id; id < d->type_cnt; id++) {
+		c = dedup_resolve(d, id);
+		if (d->hypot[c] != DEDUP_NONE)
+			continue;
+		d->hypot[c] = d->start_id + nr;
+		d->next[nr++] = c;
+	}
+	*out = base ? btf_table__new_split(base) : btf_table__new();
+	if (!*out)
+		return -ENOMEM;
+	for (id = 0; id < nr && !err; id++) {
+		int n = btf_table__add_copy(*out, d->tab, d->next[id],
+					    dedup_new_id, d);
+
+		err = n < 0 ? n : 0;
+	}
+	return err;
+}
+
+static int dedup_table(const struct btf_table *tab, struct btf_table **out)
+{
+	struct dedup d;
+	int err;
+
+	*out = NULL;
+	err = dedup_init(&d, tab);
+	if (!err)
+		err = dedup_prims(&d);
+	if (!err)
+		err = dedup_structs(&d);
+	if (!err)
+		err = dedup_fwds(&d);
+	if (!err)
+		err = dedup_refs(&d);
+	if (!err)
+		err = dedup_compact(&d, out);
+	dedup_fini(&d);
+	if (err) {
+		btf_table__free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+/*
+ * Strings: 1 when every own string offset a record uses starts the first
+ * copy of its string (so offsets compare like strings), 0 when not.
+ */
+struct dedup_strs {
+	const struct btf_table *tab;
+	uint32_t start;
+	size_t len;
+	unsigned char *first;	/* bit per own string byte: starts a first copy */
+};
+
+static int dedup_str_ok(uint32_t *off, void *ctx)
+{
+	const struct dedup_strs *s = ctx;
+	uint32_t i = *off - s->start;
+
+	if (*off < s->start)
+		return 0;
+	return i < s->len && (s->first[i / 8] >> (i % 8) & 1) ? 0 : 1;
+}
+
+static int dedup_strs_mark(struct dedup_strs *s)
+{
+	const char *data = btf_table__strs_data(s->tab, &s->len);
+	size_t off;
+
+	s->first = calloc(s->len / 8 + 1, 1);
+	if (!s->first)
+		return -ENOMEM;
+	for (off = 0; off < s->len; off += strlen(data + off) + 1)
+		if (btf_table__find_str(s->tab, data + off) == (long)(s->start + off))
+			s->first[off / 8] |= 1 << (off % 8);
+	return 0;
+}
+
+static int dedup_strs_canonical(struct btf_table *tab)
+{
+	struct dedup_strs s = { tab, btf_table__str_start(tab), 0, NULL };
+	uint32_t id;
+	int err = dedup_strs_mark(&s);
+
+	for (id = btf_table__start_id(tab); id < btf_table__type_cnt(tab) && !err; id++)
+		err = btf_rec__visit_strs(btf_table__type_mut(tab, id),
+					  dedup_str_ok, &s);
+	free(s.first);
+	return err < 0 ? err : !err;
+}
+
+/* A copy of @tab, IDs kept, strings re-added through the table API */
+static int dedup_normalize(const struct btf_table *tab, struct btf_table **out)
+{
+	const struct btf_table *base = btf_table__base(tab);
+	uint32_t id;
+	int n = 0;
+
+	*out = base ? btf_table__new_split(base) : btf_table__new();
+	if (!*out)
+		return -ENOMEM;
+	for (id = btf_table__start_id(tab); id < btf_table__type_cnt(tab) && n >= 0; id++)
+		n = btf_table__add_copy(*out, tab, id, NULL, NULL);
+	return n < 0 ? n : 0;
+}
+
+int dedup__run(struct btf_table *tab, const struct dedup_opts *opts)
+{
+	struct btf_table *norm = NULL, *out = NULL;
+	const struct btf_table *src = tab;
+	int err;
+
+	(void)opts;
+	err = dedup_strs_canonical(tab);
+	if (!err) {
+		err = dedup_normalize(tab, &norm);
+		src = norm;
+	} else if (err == 1) {
+		err = 0;
+	}
+	if (!err)
+		err = dedup_table(src, &out);
+	if (!err) {
+		err = btf_table__move(tab, out);
+		if (!err)
+			out = NULL;
+	}
+	btf_table__free(out);
+	btf_table__free(norm);
+	return err;
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Pass 3 of dedup: structs and unions by type-graph equivalence.  The
+ * essay at the top of dedup.c describes the rules; the "candidate" is the
+ * struct being deduplicated (and the types its graph reaches), "canon" the
+ * canonical struct it is compared with (and its graph).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dedup_int.h"
+
+static unsigned int dedup_kind(const struct dedup *d, uint32_t id)
+{
+	return btf_kind(dedup_type(d, id));
+}
+
+/* The candidate side keeps its FWDs: resolve only among FWDs there. */
+static uint32_t dedup_resolve_cand(const struct dedup *d, uint32_t id)
+{
+	uint32_t next;
+
+	if (dedup_kind(d, id) != BTF_KIND_FWD)
+		return dedup_resolve(d, id);
+	while ((next = d->map[id]) < DEDUP_BUSY && next != id &&
+	       dedup_kind(d, next) == BTF_KIND_FWD)
+		id = next;
+	return id;
+}
+
+static void dedup_hypot_clear(struct dedup *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->hypot_keys.cnt; i++)
+		d->hypot[d->hypot_keys.v[i]] = DEDUP_NONE;
+	d->hypot_keys.cnt = 0;
+	d->hypot_needs_base = false;
+}
+
+static int dedup_hypot_add(struct dedup *d, uint32_t canon, uint32_t cand)
+{
+	int err = dedup_ids_push(&d->hypot_keys, canon);
+
+	if (!err)
+		d->hypot[canon] = cand;
+	return err;
+}
+
+/* Two distinct canonical structs were told apart when the later one
+ * became canonical: they meet only to differ again. */
+static bool dedup_known_apart(const struct dedup *d, uint32_t a, uint32_t b)
+{
+	return btf_is_composite(dedup_type(d, a)) && dedup_is_canon(d, a) &&
+	       dedup_is_canon(d, b);
+}
+
+/* 1 when the pair was assumed identical already, 0 when assumed now */
+static int dedup_assume(struct hmap **seen, uint32_t a, uint32_t b)
+{
+	int err;
+
+	if (!*seen) {
+		*seen = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
+		if (!*seen)
+			return -ENOMEM;
+	}
+	err = hmap__insert(*seen, (long)((uint64_t)a << 32 | b), 0, HMAP_ADD,
+			   NULL);
+	return err == -EEXIST ? 1 : err;
+}
+
+static int dedup_identical_step(struct dedup *d, struct hmap **seen,
+				uint32_t a, uint32_t b)
+{
+	const struct btf_type *ta, *tb;
+	int err;
+
+	a = dedup_resolve(d, a);
+	b = dedup_resolve(d, b);
+	if (a == b)
+		return 1;
+	ta = dedup_type(d, a);
+	tb = dedup_type(d, b);
+	if (!dedup_shallow_equal(ta, tb) || dedup_known_apart(d, a, b))
+		return 0;
+	err = dedup_assume(seen, a, b);
+	if (err)
+		return err < 0 ? err : 1;
+	err = dedup_push_refs(&d->ident_stack, ta, tb);
+	return err ? err : 1;
+}
+
+/*
+ * 1 when candidate-side types @a and @b are the same type exactly (no FWD
+ * resolution), 0 when not, -errno.  Pairs under comparison are assumed
+ * identical, so cycles end.
+ */
+static int dedup_identical(struct dedup *d, uint32_t a, uint32_t b)
+{
+	struct dedup_pairs *s = &d->ident_stack;
+	struct hmap *seen = NULL;
+	struct dedup_pair p;
+	int ret;
+
+	s->cnt = 0;
+	ret = dedup_pairs_push(s, a, b);
+	if (ret)
+		return ret;
+	do {
+		p = s->v[--s->cnt];
+		ret = dedup_identical_step(d, &seen, p.cand, p.canon);
+	} while (ret > 0 && s->cnt);
+	hmap__free(seen);
+	return ret;
+}
+
+/* A FWD meets a type of its name, at least one of them a FWD. */
+static int dedup_fwd_compat(struct dedup *d, const struct btf_type *tc,
+			    const struct btf_type *tk, uint32_t canon)
+{
+	const struct btf_type *fwd = btf_kind(tc) == BTF_KIND_FWD ? tc : tk;
+	const struct btf_type *real = fwd == tc ? tk : tc;
+
+	if (btf_kind(real) == BTF_KIND_FWD)
+		return btf_kflag(real) == btf_kflag(fwd);
+	if (btf_kind(real) != (btf_kflag(fwd) ? BTF_KIND_UNION : BTF_KIND_STRUCT))
+		return 0;
+	if (fwd == tk && canon < d->start_id)
+		d->hypot_needs_base = true;
+	return 1;
+}
+
+static bool dedup_is_enum_fwd_pair(const struct btf_type *a,
+				   const struct btf_type *b)
+{
+	return btf_is_any_enum(a) && btf_is_any_enum(b) &&
+	       (!btf_vlen(a) || !btf_vlen(b));
+}
+
+/* Compare a new pair; push the pairs of its referents. */
+static int dedup_equiv_types(struct dedup *d, uint32_t cand, uint32_t canon)
+{
+	const struct btf_type *tc = dedup_type(d, cand);
+	const struct btf_type *tk = dedup_type(d, canon);
+
+	if (tc->name_off != tk->name_off)
+		return 0;
+	if (btf_kind(tc) == BTF_KIND_FWD || btf_kind(tk) == BTF_KIND_FWD)
+		return dedup_fwd_compat(d, tc, tk, canon);
+	/* an enum forward declaration stands for any enum of its name */
+	if (dedup_is_enum_fwd_pair(tc, tk))
+		return 1;
+	if (!dedup_shallow_equal(tc, tk) || dedup_known_apart(d, cand, canon))
+		return 0;
+	return dedup_push_refs(&d->stack, tc, tk) ? -ENOMEM : 1;
+}
+
+static int dedup_equiv_step(struct dedup *d, uint32_t cand, uint32_t canon)
+{
+	uint32_t rk = dedup_resolve(d, canon), seen;
+	int err;
+
+	/* a base FWD resolved to a split struct: the base cannot follow */
+	if (canon < d->start_id && rk >= d->start_id)
+		d->hypot_needs_base = true;
+	if (dedup_resolve(d, cand) == rk)
+		return 1;
+	cand = dedup_resolve_cand(d, cand);
+	canon = rk;
+	seen = d->hypot[canon];
+	if (seen != DEDUP_NONE)
+		return seen == cand ? 1 : dedup_identical(d, seen, cand);
+	err = dedup_hypot_add(d, canon, cand);
+	return err ? err : dedup_equiv_types(d, cand, canon);
+}
+
+/* 1 when the graphs of @cand and @canon are equivalent, 0 when not */
+static int dedup_equiv(struct dedup *d, uint32_t cand, uint32_t canon)
+{
+	struct dedup_pairs *s = &d->stack;
+	struct dedup_pair p;
+	int ret;
+
+	s->cnt = 0;
+	ret = dedup_pairs_push(s, cand, canon);
+	if (ret)
+		return ret;
+	do {
+		p = s->v[--s->cnt];
+		ret = dedup_equiv_step(d, p.cand, p.canon);
+	} while (ret > 0 && s->cnt);
+	return ret;
+}
+
+/* Record what a successful comparison established. */
+static void dedup_merge_pair(struct dedup *d, uint32_t canon, uint32_t cand)
+{
+	uint32_t c = dedup_resolve(d, canon), t = dedup_resolve(d, cand);
+	const struct btf_type *tc = dedup_type(d, c), *tt = dedup_type(d, t);
+
+	if (c == t)
+		return;
+	if (btf_kind(tc) == BTF_KIND_FWD && btf_is_composite(tt)) {
+		d->map[c] = t;
+		return;
+	}
+	if (d->hypot_needs_base || t < d->start_id)
+		return;
+	/* a FWD of the candidate's CU means what it met */
+	if (btf_kind(tt) == BTF_KIND_FWD &&
+	    (btf_is_composite(tc) || btf_kind(tc) == BTF_KIND_FWD))
+		d->map[t] = c;
+	else if (btf_is_composite(tt) && btf_is_composite(tc) &&
+		 d->map[t] == DEDUP_NONE && dedup_is_canon(d, c))
+		d->map[t] = c;
+}
+
+/* 1 when @id is equivalent to canonical @cand (and merged), 0 when not */
+static int dedup_try(struct dedup *d, uint32_t id, uint32_t cand)
+{
+	uint32_t k;
+	size_t i;
+	int eq;
+
+	dedup_hypot_clear(d);
+	eq = dedup_equiv(d, id, cand);
+	if (eq <= 0)
+		return eq;
+	for (i = 0; i < d->hypot_keys.cnt; i++) {
+		k = d->hypot_keys.v[i];
+		dedup_merge_pair(d, k, d->hypot[k]);
+	}
+	return !d->hypot_needs_base;
+}
+
+static int dedup_struct(struct dedup *d, uint32_t id)
+{
+	uint32_t cand, last = 0;
+	long head;
+	int err = hmap__insert(d->index, id, id, HMAP_ADD, &head);
+
+	if (err != -EEXIST) {
+		if (!err)
+			d->map[id] = id;
+		return err;
+	}
+	for (cand = head; cand; cand = d->next[cand]) {
+		err = dedup_try(d, id, cand);
+		if (err < 0)
+			return err;
+		if (err) {
+			d->map[id] = cand;
+			return 0;
+		}
+		last = cand;
+	}
+	d->next[last] = id;
+	d->map[id] = id;
+	return 0;
+}
+
+int dedup_structs(struct dedup *d)
+{
+	uint32_t id;
+	int err = 0;
+
+	for (id = d->start_id; id < d->type_cnt && !err; id++)
+		if (d->map[id] == DEDUP_NONE &&
+		    btf_is_composite(dedup_type(d, id)))
+			err = dedup_struct(d, id);
+	dedup_hypot_clear(d);
+	return err;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Dedup internals shared by the passes (dedup.c: driver, prims, refs and
+ * compaction; dedup_graph.c: struct/union graph equivalence).
+ */
+#ifndef BTFENC_DEDUP_INT_H
+#define BTFENC_DEDUP_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "btf_table.h"
+#include "hmap.h"
+
+/* map[] values that are no type ID: not processed yet, on the ref path */
+#define DEDUP_NONE	UINT32_MAX
+#define DEDUP_BUSY	(UINT32_MAX - 1)
+
+struct dedup_pair {
+	uint32_t cand;
+	uint32_t canon;
+};
+
+struct dedup_pairs {
+	struct dedup_pair *v;
+	size_t cnt;
+	size_t cap;
+};
+
+struct dedup_ids {
+	uint32_t *v;
+	size_t cnt;
+	size_t cap;
+};
+
+struct dedup {
+	const struct btf_table *tab;
+	uint32_t start_id;
+	uint32_t type_cnt;
+	/* ID -> an equivalent ID one step closer to its canonical type */
+	uint32_t *map;
+	/* canonical-graph ID -> candidate-graph ID during one comparison;
+	 * in compaction: old canonical ID -> new ID */
+	uint32_t *hypot;
+	/* next canonical struct with the same shallow signature (0: none);
+	 * in compaction: new ID - start_id -> canonical ID */
+	uint32_t *next;
+	/* signature -> the first canonical type with it */
+	struct hmap *index;
+	struct dedup_ids hypot_keys;
+	struct dedup_pairs stack;
+	struct dedup_pairs ident_stack;
+	struct dedup_ids ref_stack;
+	/* the comparison needed a base FWD to resolve to a split struct */
+	bool hypot_needs_base;
+};
+
+static inline const struct btf_type *dedup_type(const struct dedup *d,
+						uint32_t id)
+{
+	return btf_table__type(d->tab, id);
+}
+
+/* The canonical type of @id so far (@id itself when not processed) */
+static inline uint32_t dedup_resolve(const struct dedup *d, uint32_t id)
+{
+	uint32_t next;
+
+	while ((next = d->map[id]) < DEDUP_BUSY && next != id)
+		id = next;
+	return id;
+}
+
+static inline bool dedup_is_canon(const struct dedup *d, uint32_t id)
+{
+	return d->map[id] == id;
+}
+
+static inline uint64_t dedup_mix(uint64_t h, uint32_t v)
+{
+	h = (h ^ v) * 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 29);
+}
+
+static inline uint32_t dedup_fold(uint64_t h)
+{
+	return (uint32_t)(h >> 32) ^ (uint32_t)h;
+}
+
+/*
+ * The type-ID fields of a record: an optional head (&t->type) and a vector
+ * of @n fields @stride words apart (member, param, secinfo, array types).
+ */
+struct dedup_refs {
+	const uint32_t *head;
+	const uint32_t *vec;
+	unsigned int n;
+	unsigned int stride;
+};
+
+void dedup_refs_init(struct dedup_refs *r, const struct btf_type *t);
+
+int dedup_pairs_push(struct dedup_pairs *s, uint32_t cand, uint32_t canon);
+int dedup_ids_push(struct dedup_ids *s, uint32_t id);
+
+/* Non-ID contents of two records equal (same kind, vlen, names, sizes) */
+bool dedup_shallow_equal(const struct btf_type *a, const struct btf_type *b);
+/* Shallow signature: what dedup_shallow_equal() compares */
+uint64_t dedup_shallow_hash(const struct btf_type *t);
+/* Push the pairs of type-ID fields of two shallow-equal records. */
+int dedup_push_refs(struct dedup_pairs *s, const struct btf_type *cand,
+		    const struct btf_type *canon);
+
+/* Pass 3: structs and unions; 0 or -errno */
+int dedup_structs(struct dedup *d);
+
+#endif

@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Encoding one compilation unit into its own table.
+ *
+ * The unit is walked once, in DIE order.  Each type DIE gets its record(s)
+ * when the walk reaches it, and the map (indexed by DIE offset inside the
+ * unit) remembers its ID.  A reference to a DIE the walk has not reached
+ * yet is written as 0 and noted as a fixup; once the walk is over every
+ * fixup is patched.  A fixup whose DIE the walk never reached (a type in a
+ * place the walk skips) encodes that DIE then.  So every unit's table is
+ * complete and names only its own types.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dwarf_int.h"
+#include "util.h"
+
+/* Chains of DIEs that stand for other DIEs are one or two long in practice */
+#define MAX_ALIAS_HOPS 64
+
+const char *dw_tag_name(unsigned int tag)
+{
+	switch (tag) {
+#define DWARF_ONE_KNOWN_DW_TAG(NAME, CODE) case CODE: return "DW_TAG_" #NAME;
+	DWARF_ALL_KNOWN_DW_TAG
+#undef DWARF_ONE_KNOWN_DW_TAG
+	case DW_TAG_LLVM_annotation:
+		return "DW_TAG_LLVM_annotation";
+	default:
+		return NULL;
+	}
+}
+
+void cu_out__reset(struct cu_out *out)
+{
+	btf_table__free(out->tab);
+	out->tab = NULL;
+	free(out->errmsg);
+	out->errmsg = NULL;
+	out->nr_funcs = out->nr_vars = out->nr_warns = out->nr_names = 0;
+}
+
+void cu_out__free(struct cu_out *out)
+{
+	cu_out__reset(out);
+	free(out->names);
+	free(out->funcs);
+	free(out->vars);
+	free(out->warns);
+}
+
+void cu_scratch__free(struct cu_scratch *s)
+{
+	free(s->map);
+	free(s->fixups);
+	free(s->params);
+	free(s->tags);
+	free(s->members);
+	free(s->rec);
+	free(s->touched);
+	memset(s, 0, sizeof(*s));
+}
+
+int cu__error(struct cu_enc *e, Dwarf_Die *die, int err, const char *fmt, ...)
+{
+	const char *tag = dw_tag_name(dwarf_tag(die)), *name = dwarf_diename(die);
+	char problem[256];
+	va_list ap;
+
+	if (e->out->errmsg)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	if (asprintf(&e->out->errmsg, "%s: DIE %#llx (%s%s%s%s): %s",
+		     e->file->path, (unsigned long long)dwarf_dieoffset(die),
+		     tag ? tag : "DW_TAG_?", name ? " '" : "", name ? name : "",
+		     name ? "'" : "", problem) < 0)
+		e->out->errmsg = NULL;
+	return err;
+}
+
+int cu__warn(struct cu_enc *e, unsigned int key, Dwarf_Off die)
+{
+	struct cu_out *o = e->out;
+	size_t i;
+	int err;
+
+	for (i = 0; i < o->nr_warns; i++)
+		if (o->warns[i].key == key)
+			return 0;
+	err = util__ensure_cap((void **)&o->warns, &o->warns_cap,
+			       sizeof(*o->warns), o->nr_warns + 1);
+	if (err)
+		return err;
+	o->warns[o->nr_warns].key = key;
+	o->warns[o->nr_warns++].die = die;
+	return 0;
+}
+
+static uint32_t *cu_slot(struct cu_enc *e, Dwarf_Off off)
+{
+	return off >= e->start && off < e->end ? &e->s->map[off - e->start] :
+	       NULL;
+}
+
+/*
+ * Set a map slot, remembering it so that only the slots a unit set are
+ * cleared for the next one: the map spans the whole unit (most of it
+ * never set), and clearing it all cost more than the rest of the map.
+ */
+static void cu_set(struct cu_enc *e, Dwarf_Off off, uint32_t val)
+{
+	struct cu_scratch *s = e->s;
+	uint32_t *slot = cu_slot(e, off);
+
+	if (!slot)
+		return;
+	if (!*slot) {
+		if (util__ensure_cap((void **)&s->touched, &s->touched_cap,
+				     sizeof(*s->touched), s->nr_touched + 1))
+			return;	/* leaves the DIE unmapped: encoded late */
+		s->touched[s->nr_touched++] = off - e->start;
+	}
+	*slot = val;
+}
+
+void cu__map(struct cu_enc *e, Dwarf_Die *die, uint32_t id)
+{
+	cu_set(e, dwarf_dieoffset(die), MAP_ID(id));
+}
+
+void cu__map_alias(struct cu_enc *e, Dwarf_Die *die, Dwarf_Off target)
+{
+	if (target < e->start || target >= e->end)
+		cu_set(e, dwarf_dieoffset(die), MAP_ID(0));
+	else
+		cu_set(e, dwarf_dieoffset(die),
+		       MAP_ALIAS | (uint32_t)(target - e->start));
+}
+
+static void cu_store(struct cu_enc *e, uint32_t id, size_t field, uint32_t val)
+{
+	char *rec = (char *)btf_table__type_mut(e->tab, id);
+
+	memcpy(rec + field, &val, sizeof(val));
+}
+
+int cu__ref(struct cu_enc *e, uint32_t id, size_t field, Dwarf_Off target)
+{
+	uint32_t *slot = target == FIXUP_INDEX_TYPE ? NULL : cu_slot(e, target);
+	struct cu_fixup *fx;
+	int err;
+
+	if (slot && *slot && !(*slot & MAP_ALIAS)) {
+		cu_store(e, id, field, *slot - 1);
+		return 0;
+	}
+	err = util__ensure_cap((void **)&e->s->fixups, &e->s->fixups_cap,
+			       sizeof(*fx), e->nr_fixups + 1);
+	if (err)
+		return err;
+	fx = &e->s->fixups[e->nr_fixups++];
+	fx->id = id;
+	fx->field = field;
+	fx->target = target;
+	return 0;
+}
+
+int cu__ref_attr(struct cu_enc *e, uint32_t id, size_t field,
+		 struct die_attrs *da, enum attr_slot s, Dwarf_Die *die)
+{
+	Dwarf_Die target;
+
+	if (!attrs__has(da, s))
+		return 0;
+	if (!dwarf_formref_die(&da->a[s], &target))
+		return cu__error(e, die, -EINVAL, "bad reference: %s",
+				 dwarf_errmsg(-1));
+	return cu__ref(e, id, field, dwarf_dieoffset(&target));
+}
+
+int cu__push_tag(struct cu_enc *e, const char *value, int component_idx)
+{
+	struct decl_tag *t;
+	int err;
+
+	err = util__ensure_cap((void **)&e->s->tags, &e->s->tags_cap,
+			       sizeof(*t), e->nr_tags + 1);
+	if (err)
+		return err;
+	t = &e->s->tags[e->nr_tags++];
+	t->value = value;
+	t->component_idx = component_idx;
+	return 0;
+}
+
+int cu__push_decl_tag(struct cu_enc *e, const char *value, int component_idx)
+{
+	return e->file->decl_tags ? cu__push_tag(e, value, component_idx) : 0;
+}
+
+int cu__flush_tags(struct cu_enc *e, size_t from, uint32_t id)
+{
+	struct btf_decl_tag dt;
+	uint32_t name;
+	size_t i;
+	int ret;
+
+	for (i = from; i < e->nr_tags; i++) {
+		ret = cu__name(e, e->s->tags[i].value, &name);
+		if (ret)
+			return ret;
+		rec__start(e, BTF_KIND_DECL_TAG, name, id);
+		dt.component_idx = e->s->tags[i].component_idx;
+		ret = rec__append(e, &dt, sizeof(dt), false);
+		if (!ret)
+			ret = rec__finish(e);
+		if (ret < 0)
+			return ret;
+	}
+	e->nr_tags = from;
+	return 0;
+}
+
+int cu__name(struct cu_enc *e, const char *s, uint32_t *handle)
+{
+	const struct dwarf_file *f = e->file;
+	struct cu_out *o = e->out;
+	int err;
+
+	/* no look at the string itself: that is the merge's first touch */
+	if (s >= f->dstr && s < f->dstr + f->dstr_size) {
+		*handle = s - f->dstr + 1;
+		return 0;
+	}
+	if (!s || !*s) {
+		*handle = 0;
+		return 0;
+	}
+	err = util__ensure_cap((void **)&o->names, &o->names_cap,
+			       sizeof(*o->names), o->nr_names + 1);
+	if (err)
+		return err;
+	o->names[o->nr_names] = s;
+	*handle = NAME_OTHER | o->nr_names++;
+	return 0;
+}
+
+/*
+ * The record buffer always has room for a header; rec__start cannot fail,
+ * so callers need not check it.
+ */
+struct btf_type *rec__start(struct cu_enc *e, unsigned int kind,
+			    uint32_t name, uint32_t size_or_type)
+{
+	struct btf_type *t = rec__hdr(e);
+
+	t->name_off = name;
+	t->info = btf_info(kind, 0, false);
+	t->size = size_or_type;
+	e->rec_len = sizeof(*t);
+	return t;
+}
+
+int rec__append(struct cu_enc *e, const void *data, size_t size, bool item)
+{
+	struct cu_scratch *s = e->s;
+	int err;
+
+	err = util__ensure_cap((void **)&s->rec, &s->rec_cap, 1,
+			       e->rec_len + size);
+	if (err)
+		return err;
+	if (item) {
+		if (btf_vlen(rec__hdr(e)) == BTF_MAX_VLEN)
+			return -E2BIG;
+		rec__hdr(e)->info++;
+	}
+	memcpy(s->rec + e->rec_len, data, size);
+	e->rec_len += size;
+	return 0;
+}
+
+int rec__finish(struct cu_enc *e)
+{
+	return btf_table__add_raw(e->tab, rec__hdr(e));
+}
+
+int rec__simple(struct cu_enc *e, unsigned int kind, uint32_t name,
+		uint32_t size_or_type)
+{
+	rec__start(e, kind, name, size_or_type);
+	return rec__finish(e);
+}
+
+const char *cu__annotation(Dwarf_Die *die, const char *kind)
+{
+	struct die_attrs da;
+	const char *name;
+
+	if (attrs__read(die, &da))
+		return NULL;
+	name = attrs__str(&da, AS_NAME);
+	if (!name || strcmp(name, kind))
+		return NULL;
+	return attrs__str(&da, AS_CONST_VALUE);
+}
+
+int cu__push_child_tags(struct cu_enc *e, Dwarf_Die *die, int component_idx)
+{
+	Dwarf_Die child;
+	const char *value;
+	int err = 0;
+
+	if (!e->file->decl_tags || !dwarf_haschildren(die) ||
+	    dwarf_child(die, &child))
+		return 0;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_LLVM_annotation)
+			continue;
+		value = cu__annotation(&child, "btf_decl_tag");
+		if (value)
+			err = cu__push_tag(e, value, component_idx);
+	} while (!err && dwarf_siblingof(&child, &child) == 0);
+	return err;
+}
+
+/* DIEs that hold nothing BTF describes, in any scope */
+static bool cu_ignored_tag(int tag)
+{
+	switch (tag) {
+	case DW_TAG_formal_parameter: case DW_TAG_unspecified_parameters:
+	case DW_TAG_label: case DW_TAG_call_site:
+	case DW_TAG_call_site_parameter: case DW_TAG_GNU_call_site:
+	case DW_TAG_GNU_call_site_parameter: case DW_TAG_dwarf_procedure:
+	case DW_TAG_imported_declaration: case DW_TAG_imported_module:
+	case DW_TAG_LLVM_annotation: case DW_TAG_member:
+	case DW_TAG_enumerator: case DW_TAG_template_type_parameter:
+	case DW_TAG_template_value_parameter:
+	case DW_TAG_GNU_template_parameter_pack:
+	case DW_TAG_GNU_formal_parameter_pack:
+	case DW_TAG_GNU_template_template_param:
+	case DW_TAG_GNU_BINCL: case DW_TAG_GNU_EINCL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int cu__visit(struct cu_enc *e, Dwarf_Die *die)
+{
+	int tag = dwarf_tag(die);
+
+	if (types__is_type_tag(tag))
+		return types__encode(e, die, tag);
+	switch (tag) {
+	case DW_TAG_subprogram:
+		return funcs__subprogram(e, die);
+	case DW_TAG_variable:
+		return funcs__variable(e, die);
+	case DW_TAG_lexical_block: case DW_TAG_inlined_subroutine:
+	case DW_TAG_namespace:
+		return cu__visit_children(e, die);
+	default:
+		break;
+	}
+	if (cu_ignored_tag(tag))
+		return 0;
+	cu__map(e, die, 0);
+	return cu__warn(e, tag, dwarf_dieoffset(die));
+}
+
+int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
+{
+	Dwarf_Die child;
+	int err = 0, r;
+
+	r = dwarf_child(die, &child);
+	if (r)
+		return r < 0 ? cu__error(e, die, -EINVAL, "cannot read children: %s",
+					 dwarf_errmsg(-1)) : 0;
+	do
+		err = cu__visit(e, &child);
+	while (!err && (r = dwarf_siblingof(&child, &child)) == 0);
+	if (!err && r < 0)
+		err = cu__error(e, &child, -EINVAL, "cannot read the next DIE: %s",
+				dwarf_errmsg(-1));
+	return err;
+}
+
+/* Encode a DIE the walk did not reach, because something refers to it. */
+static int cu_encode_late(struct cu_enc *e, Dwarf_Off off)
+{
+	Dwarf_Die die;
+	int tag;
+
+	if (!dwarf_offdie(e->file->dbg, off, &die))
+		return 0;
+	tag = dwarf_tag(&die);
+	if (types__is_type_tag(tag))
+		return types__encode(e, &die, tag);
+	return 0;
+}
+
+/* The local ID DIE @off stands for, following aliases */
+static int cu_resolve(struct cu_enc *e, Dwarf_Off off, uint32_t *id)
+{
+	uint32_t *slot;
+	int hops, err;
+
+	for (hops = 0; hops < MAX_ALIAS_HOPS; hops++) {
+		slot = cu_slot(e, off);
+		if (!slot) {
+			*id = 0;
+			return cu__warn(e, WARN_XREF, off);
+		}
+		if (!*slot) {
+			err = cu_encode_late(e, off);
+			if (err)
+				return err;
+			slot = cu_slot(e, off);
+			if (!*slot)
+				return *id = 0;	/* not a type: void */
+		}
+		if (!(*slot & MAP_ALIAS)) {
+			*id = *slot - 1;
+			return 0;
+		}
+		off = e->start + (*slot & ~MAP_ALIAS);
+	}
+	*id = 0;
+	return 0;
+}
+
+/*
+ * The array index type: the unit's own 'int' when it has one (what the
+ * reference encoder does), else an 'int' added for the purpose.
+ */
+static int cu_index_type(struct cu_enc *e, uint32_t *id)
+{
+	uint32_t name, data = BTF_INT_SIGNED << 24 | 32;
+	int ret;
+
+	if (!e->int_id) {
+		ret = cu__name(e, "int", &name);
+		if (ret)
+			return ret;
+		rec__start(e, BTF_KIND_INT, name, 4);
+		ret = rec__append(e, &data, sizeof(data), false);
+		if (!ret)
+			ret = rec__finish(e);
+		if (ret < 0)
+			return ret;
+		e->int_id = ret;
+	}
+	*id = e->int_id;
+	return 0;
+}
+
+static int cu_apply_fixups(struct cu_enc *e)
+{
+	size_t i;
+	uint32_t id;
+	int err;
+
+	/* late encoding may add fixups: walk by index */
+	for (i = 0; i < e->nr_fixups; i++) {
+		struct cu_fixup fx = e->s->fixups[i];
+
+		if (fx.target == FIXUP_INDEX_TYPE)
+			err = cu_index_type(e, &id);
+		else
+			err = cu_resolve(e, fx.target, &id);
+		if (err)
+			return err;
+		cu_store(e, fx.id, fx.field, id);
+	}
+	return 0;
+}
+
+static int cu_prepare(struct cu_enc *e, Dwarf_Off off, Dwarf_Off next_off)
+{
+	struct cu_scratch *s = e->s;
+	size_t len = next_off - off;
+	int err;
+
+	err = util__ensure_cap((void **)&s->map, &s->map_cap, sizeof(*s->map),
+			       len);
+	if (err)
+		return err;
+	if (len > s->map_zeroed) {
+		memset(s->map + s->map_zeroed, 0,
+		       (len - s->map_zeroed) * sizeof(*s->map));
+		s->map_zeroed = len;
+	}
+	err = util__ensure_cap((void **)&s->rec, &s->rec_cap, 1,
+			       sizeof(struct btf_type));
+	if (err)
+		return err;
+	e->start = off;
+	e->end = next_off;
+	e->out->tab = btf_table__new();
+	return e->out->tab ? 0 : -ENOMEM;
+}
+
+int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
+	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out)
+{
+	struct cu_enc e = { .file = f, .out = out, .s = s };
+	size_t i;
+	int err;
+
+	cu_out__reset(out);
+	err = cu_prepare(&e, off, next_off);
+	if (!err) {
+		e.tab = out->tab;
+		err = cu__visit_children(&e, cudie);
+	}
+	if (!err)
+		err = cu_apply_fixups(&e);
+	if (err && !out->errmsg)
+		cu__error(&e, cudie, err, "%s", strerror(-err));
+	if (err) {
+		btf_table__free(out->tab);
+		out->tab = NULL;
+	}
+	for (i = 0; i < s->nr_touched; i++)
+		s->map[s->touched[i]] = 0;
+	s->nr_touched = 0;
+	return err;
+}

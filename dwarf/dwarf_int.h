@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to dwarf/: the file being read, the per-CU encoder and the merge.
+ *
+ * Loading runs in two steps.  Each compilation unit is encoded on its own
+ * into a small table whose type IDs are local to the CU (cu__encode, with
+ * dwarf_types.c and dwarf_funcs.c).  That table is private: its records'
+ * string fields are name handles (see cu__name), not offsets in its string
+ * set, because hashing every name twice (into the unit, then into the
+ * output) was most of the cost of loading a kernel.  A CU encoder reads only the shared
+ * struct dwarf_file, which nobody writes while CUs are encoded, and writes
+ * only its struct cu_out and its struct cu_scratch: CUs can be encoded in
+ * any order, on any thread.  Then the CU tables are appended to the output
+ * table in CU order (dwarf_merge.c), which is where every choice that spans
+ * CUs is made: one FUNC per name, the per-CPU DATASEC, one warning per
+ * unsupported tag.  The output depends on the input file alone.
+ */
+#ifndef BTFENC_DWARF_INT_H
+#define BTFENC_DWARF_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <elfutils/known-dwarf.h>
+#include <gelf.h>
+
+#include "btf_table.h"
+#include "dwarf_reader.h"
+
+#ifndef DW_TAG_LLVM_annotation
+#define DW_TAG_LLVM_annotation 0x6000
+#endif
+
+/* ---- the input file (dwarf_reader.c, dwarf_elf.c) ---- */
+
+struct percpu_sym {
+	uint64_t off;		/* offset inside the per-CPU section */
+	uint32_t size;
+	const char *name;	/* in the ELF string table */
+};
+
+struct dwarf_syms {
+	struct hmap *funcs;	/* STT_FUNC names; keys are name pointers */
+	size_t nr_funcs;
+	bool has_percpu;	/* the file has a .data..percpu section */
+	uint64_t percpu_addr;	/* its address as DWARF locations see it */
+	uint64_t percpu_size;
+	struct percpu_sym *percpu;	/* sorted by offset */
+	size_t nr_percpu;
+};
+
+struct func_cand;
+struct dwarf_file;
+
+/*
+ * Decides whether a function definition gets a FUNC record.  Called from
+ * CU encoders, possibly at the same time: it must only read @f.
+ */
+typedef bool (*func_select_fn)(const struct dwarf_file *f,
+			       const struct func_cand *fc);
+
+#define MAX_LANG_EXCLUDE 16
+
+struct dwarf_file {
+	const char *path;
+	bool gen_floats;
+	bool enum64;		/* ENUM64 for enums wider than 4 bytes */
+	bool type_tags;		/* TYPE_TAG from btf_type_tag annotations */
+	bool decl_tags;		/* DECL_TAG from btf_decl_tag annotations */
+	bool vars;		/* per-CPU VARs and their DATASEC */
+	unsigned int nr_lang_exclude;
+	unsigned int lang_exclude[MAX_LANG_EXCLUDE];	/* DW_LANG_* */
+	bool is_rel;		/* ET_REL: symbol values are section-relative */
+	Dwfl *dwfl;
+	Dwarf *dbg;
+	Elf *elf;		/* the module's ELF, as libdwfl laid it out */
+	const char *dstr;	/* libdw's .debug_str data, or NULL */
+	size_t dstr_size;
+	struct dwarf_syms syms;
+	func_select_fn select_func;
+};
+
+int syms__load(struct dwarf_file *f);
+void syms__free(struct dwarf_syms *s);
+bool syms__has_func(const struct dwarf_syms *s, const char *name);
+const struct percpu_sym *syms__percpu_at(const struct dwarf_syms *s,
+					 uint64_t off);
+
+/* ---- attributes of one DIE, read in one pass ---- */
+
+enum attr_slot {
+	AS_NAME,
+	AS_TYPE,
+	AS_BYTE_SIZE,
+	AS_ENCODING,
+	AS_DECLARATION,
+	AS_EXTERNAL,
+	AS_MEMBER_LOCATION,
+	AS_DATA_BIT_OFFSET,
+	AS_BIT_OFFSET,
+	AS_BIT_SIZE,
+	AS_UPPER_BOUND,
+	AS_COUNT,
+	AS_CONST_VALUE,
+	AS_ABSTRACT_ORIGIN,
+	AS_SPECIFICATION,
+	AS_LOCATION,
+	AS_NR,
+};
+
+struct die_attrs {
+	uint32_t mask;
+	Dwarf_Attribute a[AS_NR];
+};
+
+int attrs__read(Dwarf_Die *die, struct die_attrs *da);
+
+static inline bool attrs__has(const struct die_attrs *da, enum attr_slot s)
+{
+	return da->mask & (1u << s);
+}
+
+/* NULL when absent or not a string */
+const char *attrs__str(struct die_attrs *da, enum attr_slot s);
+/* The value as libdw's dwarf_formudata gives it; @def when absent or bad */
+uint64_t attrs__udata(struct die_attrs *da, enum attr_slot s, uint64_t def);
+/* The DIE a reference attribute names; false when absent or unresolvable */
+bool attrs__ref(struct die_attrs *da, enum attr_slot s, Dwarf_Die *out);
+
+/* ---- one CU's encoding (dwarf_cu.c) ---- */
+
+/* A per-CPU variable of the CU, for the DATASEC */
+struct cu_var {
+	uint32_t id;		/* VAR record, local ID */
+	uint32_t off;
+	uint32_t size;
+};
+
+/* First DIE of the CU that raised a warning of this kind */
+struct cu_warn {
+	unsigned int key;	/* a DWARF tag, or one of enum cu_warn_key */
+	Dwarf_Off die;
+};
+
+enum cu_warn_key {
+	WARN_XREF = 0x10000,	/* a type reference leaves the unit */
+	WARN_UNIT,		/* a unit kind that is not read */
+	WARN_VOID_VAR,		/* a per-CPU variable without a type */
+	WARN_NR_KEYS,
+};
+
+/*
+ * Name handles: 0 for no name, .debug_str offset + 1 for a name libdw
+ * found there (the common case, translated through one array), else
+ * NAME_OTHER | index into cu_out.names.
+ */
+#define NAME_OTHER	0x80000000u
+
+/* What encoding one CU leaves for the merge; owned by the caller */
+struct cu_out {
+	struct btf_table *tab;	/* local IDs from 1; NULL after an error */
+	const char **names;	/* names outside .debug_str */
+	size_t nr_names;
+	size_t names_cap;
+	uint32_t *funcs;	/* FUNC records in emission order */
+	size_t nr_funcs;
+	size_t funcs_cap;
+	struct cu_var *vars;
+	size_t nr_vars;
+	size_t vars_cap;
+	struct cu_warn *warns;
+	size_t nr_warns;
+	size_t warns_cap;
+	char *errmsg;		/* set when encoding failed */
+};
+
+void cu_out__reset(struct cu_out *out);
+void cu_out__free(struct cu_out *out);
+
+/* Scratch memory one worker reuses from CU to CU */
+struct cu_scratch {
+	uint32_t *map;		/* DIE offset - unit offset -> MAP_* value */
+	size_t map_cap;
+	struct cu_fixup *fixups;
+	size_t fixups_cap;
+	struct fn_param *params;	/* stack shared by nested functions */
+	size_t params_cap;
+	struct decl_tag *tags;		/* stack of pending DECL_TAGs */
+	size_t tags_cap;
+	struct member *members;		/* of the struct being read */
+	size_t members_cap;
+	char *rec;			/* the record being built */
+	size_t rec_cap;
+	uint32_t *touched;		/* map slots to clear after the unit */
+	size_t nr_touched;
+	size_t touched_cap;
+	size_t map_zeroed;		/* map slots known to be 0 */
+};
+
+void cu_scratch__free(struct cu_scratch *s);
+
+/*
+ * Encode the unit whose header is at @off and whose successor's header is
+ * at @next_off.  Returns 0 or -errno; on error out->errmsg says why.
+ */
+int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
+	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out);
+
+/* ---- inside one CU's encoding ---- */
+
+/*
+ * Map values: 0 for a DIE not yet seen, MAP_ALIAS | offset for a DIE that
+ * stands for the type of the DIE at that unit offset (DW_TAG_atomic_type),
+ * else the local type ID + 1 (so 1 is void).
+ */
+#define MAP_ALIAS	0x80000000u
+#define MAP_ID(id)	((uint32_t)(id) + 1)
+
+/* A reference to store once the DIE it names has an ID */
+struct cu_fixup {
+	uint32_t id;		/* record holding the reference */
+	uint32_t field;		/* byte offset of the u32 in the record */
+	Dwarf_Off target;	/* DIE offset, or FIXUP_INDEX_TYPE */
+};
+
+#define FIXUP_INDEX_TYPE ((Dwarf_Off)-1)
+
+struct fn_param {
+	uint32_t name;		/* handle */
+	Dwarf_Off type;		/* 0: void */
+};
+
+struct member {
+	uint32_t name;		/* handle */
+	uint32_t bit_off;
+	uint32_t bitfield_size;
+	Dwarf_Off type;		/* 0: void */
+};
+
+struct decl_tag {
+	const char *value;
+	int component_idx;
+};
+
+struct cu_enc {
+	const struct dwarf_file *file;
+	struct cu_out *out;
+	struct btf_table *tab;
+	struct cu_scratch *s;
+	Dwarf_Off start;	/* unit header offset */
+	Dwarf_Off end;		/* next unit's header offset */
+	size_t nr_fixups;
+	size_t rec_len;
+	size_t nr_params;
+	size_t nr_tags;
+	int int_id;		/* the unit's 'int' base type, 0 if none yet */
+	bool need_index;	/* an ARRAY waits for the index type */
+};
+
+/* Any DIE in a scope that may hold types, functions or variables */
+int cu__visit(struct cu_enc *e, Dwarf_Die *die);
+/* cu__visit on every child of @die */
+int cu__visit_children(struct cu_enc *e, Dwarf_Die *die);
+/* Record that @die stands for local type @id (0: void) */
+void cu__map(struct cu_enc *e, Dwarf_Die *die, uint32_t id);
+void cu__map_alias(struct cu_enc *e, Dwarf_Die *die, Dwarf_Off target);
+/* Store the ID of DIE @target at @field of record @id, now or later */
+int cu__ref(struct cu_enc *e, uint32_t id, size_t field, Dwarf_Off target);
+/* cu__ref for the DIE that attribute @s of @da names; nothing if absent */
+int cu__ref_attr(struct cu_enc *e, uint32_t id, size_t field,
+		 struct die_attrs *da, enum attr_slot s, Dwarf_Die *die);
+int cu__warn(struct cu_enc *e, unsigned int key, Dwarf_Off die);
+/* The handle for name @s (NULL or "": 0); -errno only on ENOMEM */
+int cu__name(struct cu_enc *e, const char *s, uint32_t *handle);
+/*
+ * Records are built whole, then added: rec__start, rec__append for the
+ * kind's data and each vlen item (@item: counts in vlen), rec__finish.
+ */
+struct btf_type *rec__start(struct cu_enc *e, unsigned int kind,
+			    uint32_t name, uint32_t size_or_type);
+int rec__append(struct cu_enc *e, const void *data, size_t size, bool item);
+static inline struct btf_type *rec__hdr(struct cu_enc *e)
+{
+	return (struct btf_type *)e->s->rec;
+}
+/* Add the record: its local ID, or -errno */
+int rec__finish(struct cu_enc *e);
+/* A record without kind data, in one call */
+int rec__simple(struct cu_enc *e, unsigned int kind, uint32_t name,
+		uint32_t size_or_type);
+/* Record an error naming @die; returns @err */
+int cu__error(struct cu_enc *e, Dwarf_Die *die, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int cu__push_tag(struct cu_enc *e, const char *value, int component_idx);
+/* cu__push_tag for a btf_decl_tag, unless DECL_TAGs are off */
+int cu__push_decl_tag(struct cu_enc *e, const char *value, int component_idx);
+/* Add the DECL_TAGs pushed since @from for type @id, then pop them */
+int cu__flush_tags(struct cu_enc *e, size_t from, uint32_t id);
+/* Push the btf_decl_tag annotations among @die's children */
+int cu__push_child_tags(struct cu_enc *e, Dwarf_Die *die, int component_idx);
+/* Value of a DW_TAG_LLVM_annotation named @kind, else NULL */
+const char *cu__annotation(Dwarf_Die *die, const char *kind);
+
+/* dwarf_types.c: a type DIE; returns 0 or -errno */
+bool types__is_type_tag(int tag);
+int types__encode(struct cu_enc *e, Dwarf_Die *die, int tag);
+/*
+ * A FUNC_PROTO returning DIE @ret (0: void) with the parameters pushed on
+ * the stack since @from, which it pops; the ID or -errno.
+ */
+int types__add_proto(struct cu_enc *e, Dwarf_Off ret, size_t from,
+		     bool varargs);
+
+/* dwarf_funcs.c */
+int funcs__subprogram(struct cu_enc *e, Dwarf_Die *die);
+int funcs__variable(struct cu_enc *e, Dwarf_Die *die);
+
+/* The candidate a func_select_fn judges */
+struct func_cand {
+	Dwarf_Die *die;
+	const char *name;	/* own, or from the abstract origin/spec */
+	bool external;
+	bool all_named;		/* every parameter has a name */
+};
+
+bool funcs__select_pahole(const struct dwarf_file *f,
+			  const struct func_cand *fc);
+
+/* ---- the merge (dwarf_merge.c) ---- */
+
+struct merge;
+
+struct merge *merge__new(struct btf_table *tab, const struct dwarf_file *f);
+void merge__free(struct merge *m);
+/* Append one CU's table; prints its new warnings */
+int merge__cu(struct merge *m, const struct cu_out *out);
+/* Print a warning unless one of its kind was printed */
+void merge__warn(struct merge *m, unsigned int key, Dwarf_Off die);
+/* Add the per-CPU DATASEC, if any variable was found */
+int merge__finish(struct merge *m);
+
+/* "DW_TAG_member", or NULL for a tag libdw does not know */
+const char *dw_tag_name(unsigned int tag);
+
+#endif

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dwarf_reader__load: open the file with libdwfl (which applies ET_REL
+ * relocations to the debug sections and decompresses them), read the
+ * symbol table, then encode the units one by one and append each to the
+ * output in unit order.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "btf_features.h"
+#include "dwarf_int.h"
+#include "msg.h"
+
+/* Only the file's own DWARF: never a separate debug file found elsewhere */
+static int file_no_debuginfo(Dwfl_Module *mod, void **userdata,
+			     const char *modname, Dwarf_Addr base,
+			     const char *file_name, const char *debuglink_file,
+			     GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	return -1;
+}
+
+static const Dwfl_Callbacks file_callbacks = {
+	.find_debuginfo = file_no_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+/* A clear message for what is not an ELF file, before libdwfl sees it */
+static int file_check_elf(const char *path, int fd)
+{
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	bool is_elf = elf && elf_kind(elf) == ELF_K_ELF;
+
+	elf_end(elf);
+	if (!is_elf) {
+		msg__error("%s: not an ELF file", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool file_has_debug_info(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	GElf_Shdr shdr;
+	const char *name;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr))
+			continue;
+		name = elf_strptr(elf, shstrndx, shdr.sh_name);
+		if (name && (!strcmp(name, ".debug_info") ||
+			     !strcmp(name, ".zdebug_info")))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Where libdw's .debug_str data is, so that a name's pointer tells its
+ * offset there (see cu__name).  Names are still correct without it, only
+ * slower to merge.
+ */
+static void file_find_dstr(struct dwarf_file *f)
+{
+	const char *base = dwarf_getstring(f->dbg, 0, NULL);
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	GElf_Shdr shdr;
+	Elf_Data *data;
+	const char *name;
+
+	if (!base || elf_getshdrstrndx(f->elf, &shstrndx))
+		return;
+	while ((scn = elf_nextscn(f->elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr))
+			continue;
+		name = elf_strptr(f->elf, shstrndx, shdr.sh_name);
+		if (!name || strcmp(name, ".debug_str"))
+			continue;
+		data = elf_getdata(scn, NULL);
+		/* the same buffer libdw reads, else leave the fast path off */
+		if (data && data->d_buf == base && data->d_size < NAME_OTHER) {
+			f->dstr = base;
+			f->dstr_size = data->d_size;
+		}
+		return;
+	}
+}
+
+static int file_open(struct dwarf_file *f, const char *path)
+{
+	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+	GElf_Ehdr ehdr;
+	int fd, err;
+
+	elf_version(EV_CURRENT);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		msg__error("%s: %s", path, strerror(errno));
+		return err;
+	}
+	err = file_check_elf(path, fd);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	f->dwfl = dwfl_begin(&file_callbacks);
+	if (!f->dwfl) {
+		close(fd);
+		msg__error("%s: %s", path, dwfl_errmsg(-1));
+		return -ENOMEM;
+	}
+	/* libdwfl owns @fd from here on */
+	mod = dwfl_report_offline(f->dwfl, path, path, fd);
+	if (!mod || dwfl_report_end(f->dwfl, NULL, NULL)) {
+		msg__error("%s: %s", path, dwfl_errmsg(-1));
+		return -EINVAL;
+	}
+	f->elf = dwfl_module_getelf(mod, &bias);
+	if (!f->elf || !gelf_getehdr(f->elf, &ehdr)) {
+		msg__error("%s: %s", path, dwfl_errmsg(-1));
+		return -EINVAL;
+	}
+	f->dbg = dwfl_module_getdwarf(mod, &bias);
+	if (!f->dbg) {
+		if (!file_has_debug_info(f->elf))
+			msg__error("%s: no DWARF debug info (.debug_info)", path);
+		else
+			msg__error("%s: cannot read DWARF: %s", path, dwfl_errmsg(-1));
+		return -EINVAL;
+	}
+	f->is_rel = ehdr.e_type == ET_REL;
+	file_find_dstr(f);
+	return 0;
+}
+
+static void file_close(struct dwarf_file *f)
+{
+	syms__free(&f->syms);
+	if (f->dwfl)
+		dwfl_end(f->dwfl);
+}
+
+/* "rust" -> DW_LANG_Rust, case-insensitively; -1 when unknown */
+static int lang_code(const char *name, size_t len)
+{
+	static const struct {
+		const char *name;
+		unsigned int code;
+	} langs[] = {
+#define DWARF_ONE_KNOWN_DW_LANG(NAME, CODE) { #NAME, CODE },
+		DWARF_ALL_KNOWN_DW_LANG
+#undef DWARF_ONE_KNOWN_DW_LANG
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
+		if (strlen(langs[i].name) == len &&
+		    !strncasecmp(langs[i].name, name, len))
+			return langs[i].code;
+	return -1;
+}
+
+static int file_set_langs(struct dwarf_file *f, const char *list)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		int code = lang_code(p, len);
+
+		if (code < 0 || f->nr_lang_exclude == MAX_LANG_EXCLUDE) {
+			msg__error("%s: unknown or too many languages to exclude: '%.*s'",
+				   f->path, (int)len, p);
+			return -EINVAL;
+		}
+		f->lang_exclude[f->nr_lang_exclude++] = code;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+static void file_set_opts(struct dwarf_file *f,
+			  const struct dwarf_reader_opts *opts)
+{
+	unsigned int feat = opts ? opts->features : btf_features_default();
+
+	f->gen_floats = opts ? opts->gen_floats : true;
+	f->enum64 = feat & BTF_FEAT_ENUM64;
+	f->type_tags = feat & BTF_FEAT_TYPE_TAG;
+	f->decl_tags = feat & BTF_FEAT_DECL_TAG;
+	f->vars = feat & BTF_FEAT_VAR;
+	f->select_func = funcs__select_pahole;
+}
+
+/* The units BTF is made of: full compile units not in excluded languages */
+static bool unit_is_read(struct dwarf_file *f, Dwarf_Die *cudie,
+			 uint8_t unit_type)
+{
+	int lang = dwarf_srclang(cudie);
+	unsigned int i;
+
+	for (i = 0; i < f->nr_lang_exclude; i++)
+		if (lang >= 0 && (unsigned int)lang == f->lang_exclude[i])
+			return false;
+	return unit_type == DW_UT_compile;
+}
+
+static void load_error(struct dwarf_file *f, Dwarf_Off off, int err)
+{
+	msg__error("%s: unit at %#llx: %s", f->path, (unsigned long long)off,
+		   err == -E2BIG ? "too many types or strings for BTF" :
+		   strerror(-err));
+}
+
+static int load_units(struct dwarf_file *f, struct merge *m)
+{
+	struct cu_scratch scratch = { 0 };
+	struct cu_out out = { 0 };
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	uint8_t unit_type;
+	Dwarf_Die cudie;
+	int r, err = 0;
+
+	while (!err && (r = dwarf_next_unit(f->dbg, off, &next, &hsize, NULL,
+					    NULL, NULL, NULL, NULL, NULL)) == 0) {
+		if (!dwarf_offdie(f->dbg, off + hsize, &cudie)) {
+			msg__error("%s: unit at %#llx: %s", f->path,
+				   (unsigned long long)off, dwarf_errmsg(-1));
+			err = -EINVAL;
+			break;
+		}
+		if (dwarf_cu_info(cudie.cu, NULL, &unit_type, NULL, NULL, NULL,
+				  NULL, NULL) || unit_type != DW_UT_compile) {
+			merge__warn(m, WARN_UNIT, off);
+		} else if (unit_is_read(f, &cudie, unit_type)) {
+			err = cu__encode(f, off, next, &cudie, &scratch, &out);
+			if (err) {
+				msg__error("%s", out.errmsg ? out.errmsg : f->path);
+				break;
+			}
+			err = merge__cu(m, &out);
+			if (err)
+				load_error(f, off, err);
+		}
+		off = next;
+	}
+	if (!err && r < 0) {
+		msg__error("%s: cannot read the unit at %#llx: %s", f->path,
+			   (unsigned long long)off, dwarf_errmsg(-1));
+		err = -EINVAL;
+	}
+	cu_out__free(&out);
+	cu_scratch__free(&scratch);
+	return err;
+}
+
+int dwarf_reader__load(const char *path, struct btf_table *tab,
+		       const struct dwarf_reader_opts *opts)
+{
+	struct dwarf_file f = { .path = path };
+	struct merge *m = NULL;
+	int err;
+
+	file_set_opts(&f, opts);
+	err = file_set_langs(&f, opts ? opts->lang_exclude : NULL);
+	if (!err)
+		err = file_open(&f, path);
+	if (!err)
+		err = syms__load(&f);
+	if (!err) {
+		m = merge__new(tab, &f);
+		if (!m) {
+			msg__error("%s: out of memory", path);
+			err = -ENOMEM;
+		}
+	}
+	if (!err)
+		err = load_units(&f, m);
+	if (!err) {
+		err = merge__finish(m);
+		if (err)
+			msg__error("%s: cannot add the %s DATASEC: %s", path,
+				   ".data..percpu", strerror(-err));
+	}
+	merge__free(m);
+	file_close(&f);
+	return err;
+}
