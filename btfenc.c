@@ -345,36 +345,116 @@ static void stats_kinds(struct run *r, const char *input, const char *when,
 	fprintf(stderr, " (total %u)\n", total);
 }
 
-/* True for an ELF file with DWARF (.debug_info, maybe compressed) */
-static bool has_dwarf(const char *path)
-{
-	bool found = false;
-	size_t shstrndx;
-	Elf_Scn *scn = NULL;
-	Elf *elf = NULL;
-	int fd;
+enum input_kind {
+	INPUT_BAD,	/* reported */
+	INPUT_DWARF,	/* ELF with .debug_info (maybe compressed) */
+	INPUT_ELF_BTF,	/* ELF with .BTF and no DWARF */
+	INPUT_RAW,	/* BTF magic (either byte order) or gzip */
+};
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
+/* The ELF header and section header table lie inside the file */
+static int elf_check_bounds(const char *path, Elf *elf, off_t size)
+{
+	GElf_Ehdr eh;
+	size_t shnum;
+
+	if (!gelf_getehdr(elf, &eh) || elf_getshdrnum(elf, &shnum)) {
+		msg__error("%s: truncated or corrupt ELF header: %s", path, elf_errmsg(-1));
+		return -EINVAL;
+	}
+	/* libelf may report no sections when their table is cut off */
+	if (eh.e_shnum)
+		shnum = eh.e_shnum;
+	if (eh.e_shoff > (uint64_t)size ||
+	    (uint64_t)shnum * eh.e_shentsize > (uint64_t)size - eh.e_shoff) {
+		msg__error("%s: truncated ELF file: section headers at offset %#llx "
+			   "run past its end (%lld bytes)", path,
+			   (unsigned long long)eh.e_shoff, (long long)size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Which sections an ELF file has; -EINVAL (reported) when it is corrupt */
+static int elf_sections(const char *path, int fd, bool *dwarf, bool *btf)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	struct stat st;
+	int err = 0;
+	Elf *elf;
+
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx))
-		goto out;
-	while (!found && (scn = elf_nextscn(elf, scn))) {
+	if (fstat(fd, &st) || !elf || elf_kind(elf) != ELF_K_ELF) {
+		msg__error("%s: truncated or corrupt ELF file: %s", path, elf_errmsg(-1));
+		err = -EINVAL;
+	}
+	if (!err)
+		err = elf_check_bounds(path, elf, st.st_size);
+	if (!err && elf_getshdrstrndx(elf, &shstrndx)) {
+		msg__error("%s: corrupt ELF file: no section name table: %s", path,
+			   elf_errmsg(-1));
+		err = -EINVAL;
+	}
+	while (!err && (scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		const char *name;
 
-		if (!gelf_getshdr(scn, &sh))
+		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(elf, shstrndx, sh.sh_name))) {
+			msg__error("%s: section %zu: corrupt section header: %s", path,
+				   elf_ndxscn(scn), elf_errmsg(-1));
+			err = -EINVAL;
 			break;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		found = name && (!strcmp(name, ".debug_info") ||
-				 !strcmp(name, ".zdebug_info"));
+		}
+		if (sh.sh_type != SHT_NOBITS &&
+		    (sh.sh_offset > (uint64_t)st.st_size ||
+		     sh.sh_size > (uint64_t)st.st_size - sh.sh_offset)) {
+			msg__error("%s: truncated ELF file: section %s runs past its end",
+				   path, name);
+			err = -EINVAL;
+			break;
+		}
+		*dwarf |= !strcmp(name, ".debug_info") || !strcmp(name, ".zdebug_info");
+		*btf |= !strcmp(name, ".BTF");
 	}
-out:
 	elf_end(elf);
+	return err;
+}
+
+static enum input_kind input_kind(const char *path)
+{
+	unsigned char magic[SELFMAG] = { 0 };
+	bool dwarf = false, btf = false;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		msg__error("%s: %s", path, strerror(errno));
+		return INPUT_BAD;
+	}
+	n = pread(fd, magic, sizeof(magic), 0);
+	if (n == SELFMAG && !memcmp(magic, ELFMAG, SELFMAG)) {
+		n = elf_sections(path, fd, &dwarf, &btf);
+		close(fd);
+		if (n)
+			return INPUT_BAD;
+		if (dwarf)
+			return INPUT_DWARF;
+		if (btf)
+			return INPUT_ELF_BTF;
+		msg__error("%s: no DWARF debug info (.debug_info) and no .BTF section", path);
+		return INPUT_BAD;
+	}
 	close(fd);
-	return found;
+	if (n >= 2 && ((magic[0] == 0x9f && magic[1] == 0xeb) ||
+		       (magic[0] == 0xeb && magic[1] == 0x9f) ||
+		       (magic[0] == 0x1f && magic[1] == 0x8b)))
+		return INPUT_RAW;
+	msg__error("%s: %s", path, n <= 0 ? "empty file: not an ELF file or BTF"
+					  : "not an ELF file, raw BTF or gzip-compressed BTF");
+	return INPUT_BAD;
 }
 
 /* True for an ELF file of machine EM_BPF, in either byte order */
@@ -432,17 +512,35 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 	return err;
 }
 
-/* The target of an input: its DWARF, else its .BTF, else raw BTF */
+/*
+ * The types of an input: from its DWARF, else from its .BTF, else it is raw
+ * BTF.  Existing BTF is only downgraded to the chosen features.
+ */
 static int load_input(struct run *r, const char *input, struct btf_table **out)
 {
+	enum input_kind kind;
 	int err = check_input(input);
 
 	if (err)
 		return err;
-	if (has_dwarf(input) || r->o->in_place)
+	kind = input_kind(input);
+	if (kind == INPUT_BAD)
+		return -EINVAL;
+	if (kind == INPUT_DWARF)
 		return encode_dwarf(r, input, out);
+	if (r->o->in_place) {
+		msg__error("%s: no DWARF debug info (.debug_info) to encode", input);
+		return -EINVAL;
+	}
 	err = btf_io__read(input, r->base, out);
 	stats_phase(r, input, "read");
+	if (!err) {
+		err = btf_compat__apply(*out, r->o->features);
+		if (err) {
+			msg__error("%s: %s", input, strerror(-err));
+			btf_table__free(*out);
+		}
+	}
 	return err;
 }
 

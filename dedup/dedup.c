@@ -742,51 +742,70 @@ static int dedup_table(const struct btf_table *tab, struct btf_table **out)
 }
 
 /*
- * Strings: 1 when every own string offset a record uses starts the first
- * copy of its string (so offsets compare like strings), 0 when not.
+ * The input: every referenced ID must exist, and every own string offset a
+ * record uses must start the first copy of its string, so that offsets
+ * compare like strings.
  */
-struct dedup_strs {
+struct dedup_input {
 	const struct btf_table *tab;
-	uint32_t start;
-	size_t len;
+	uint32_t type_cnt;
+	uint32_t str_start;
+	size_t strs_len;
 	unsigned char *first;	/* bit per own string byte: starts a first copy */
 };
 
-static int dedup_str_ok(uint32_t *off, void *ctx)
+static int dedup_id_ok(uint32_t *id, void *ctx)
 {
-	const struct dedup_strs *s = ctx;
-	uint32_t i = *off - s->start;
+	const struct dedup_input *in = ctx;
 
-	if (*off < s->start)
-		return 0;
-	return i < s->len && (s->first[i / 8] >> (i % 8) & 1) ? 0 : 1;
+	return *id < in->type_cnt ? 0 : -EINVAL;
 }
 
-static int dedup_strs_mark(struct dedup_strs *s)
+static int dedup_str_ok(uint32_t *off, void *ctx)
 {
-	const char *data = btf_table__strs_data(s->tab, &s->len);
+	const struct dedup_input *in = ctx;
+	uint32_t i = *off - in->str_start;
+
+	if (*off < in->str_start)
+		return 0;
+	return i < in->strs_len && (in->first[i / 8] >> (i % 8) & 1) ? 0 : 1;
+}
+
+static int dedup_mark_strs(struct dedup_input *in)
+{
+	const char *data = btf_table__strs_data(in->tab, &in->strs_len);
 	size_t off;
 
-	s->first = calloc(s->len / 8 + 1, 1);
-	if (!s->first)
+	in->first = calloc(in->strs_len / 8 + 1, 1);
+	if (!in->first)
 		return -ENOMEM;
-	for (off = 0; off < s->len; off += strlen(data + off) + 1)
-		if (btf_table__find_str(s->tab, data + off) == (long)(s->start + off))
-			s->first[off / 8] |= 1 << (off % 8);
+	for (off = 0; off < in->strs_len; off += strlen(data + off) + 1)
+		if (btf_table__find_str(in->tab, data + off) ==
+		    (long)(in->str_start + off))
+			in->first[off / 8] |= 1 << (off % 8);
 	return 0;
 }
 
-static int dedup_strs_canonical(struct btf_table *tab)
+/* 0 or -EINVAL; *@strs_ok false when strings must be re-added first */
+static int dedup_check_input(struct btf_table *tab, bool *strs_ok)
 {
-	struct dedup_strs s = { tab, btf_table__str_start(tab), 0, NULL };
+	struct dedup_input in = { .tab = tab };
 	uint32_t id;
-	int err = dedup_strs_mark(&s);
+	int err;
 
-	for (id = btf_table__start_id(tab); id < btf_table__type_cnt(tab) && !err; id++)
-		err = btf_rec__visit_strs(btf_table__type_mut(tab, id),
-					  dedup_str_ok, &s);
-	free(s.first);
-	return err < 0 ? err : !err;
+	in.type_cnt = btf_table__type_cnt(tab);
+	in.str_start = btf_table__str_start(tab);
+	err = dedup_mark_strs(&in);
+	*strs_ok = true;
+	for (id = btf_table__start_id(tab); id < in.type_cnt && !err; id++) {
+		struct btf_type *t = btf_table__type_mut(tab, id);
+
+		err = btf_rec__visit_ids(t, dedup_id_ok, &in);
+		if (*strs_ok && btf_rec__visit_strs(t, dedup_str_ok, &in))
+			*strs_ok = false;
+	}
+	free(in.first);
+	return err;
 }
 
 /* A copy of @tab, IDs kept, strings re-added through the table API */
@@ -808,15 +827,14 @@ int dedup__run(struct btf_table *tab, const struct dedup_opts *opts)
 {
 	struct btf_table *norm = NULL, *out = NULL;
 	const struct btf_table *src = tab;
+	bool strs_ok;
 	int err;
 
 	(void)opts;
-	err = dedup_strs_canonical(tab);
-	if (!err) {
+	err = dedup_check_input(tab, &strs_ok);
+	if (!err && !strs_ok) {
 		err = dedup_normalize(tab, &norm);
 		src = norm;
-	} else if (err == 1) {
-		err = 0;
 	}
 	if (!err)
 		err = dedup_table(src, &out);

@@ -70,6 +70,14 @@ static int dedup_assume(struct hmap **seen, uint32_t a, uint32_t b)
 	return err == -EEXIST ? 1 : err;
 }
 
+/* A FWD and the struct or union it declares */
+static bool dedup_fwd_names(const struct btf_type *fwd,
+			    const struct btf_type *real)
+{
+	return btf_kind(fwd) == BTF_KIND_FWD && fwd->name_off == real->name_off &&
+	       btf_kind(real) == (btf_kflag(fwd) ? BTF_KIND_UNION : BTF_KIND_STRUCT);
+}
+
 static int dedup_identical_step(struct dedup *d, struct hmap **seen,
 				uint32_t a, uint32_t b)
 {
@@ -82,6 +90,9 @@ static int dedup_identical_step(struct dedup *d, struct hmap **seen,
 		return 1;
 	ta = dedup_type(d, a);
 	tb = dedup_type(d, b);
+	/* one CU may declare a struct it also defines */
+	if (dedup_fwd_names(ta, tb) || dedup_fwd_names(tb, ta))
+		return 1;
 	if (!dedup_shallow_equal(ta, tb) || dedup_known_apart(d, a, b))
 		return 0;
 	err = dedup_assume(seen, a, b);
@@ -119,14 +130,13 @@ static int dedup_identical(struct dedup *d, uint32_t a, uint32_t b)
 static int dedup_fwd_compat(struct dedup *d, const struct btf_type *tc,
 			    const struct btf_type *tk, uint32_t canon)
 {
-	const struct btf_type *fwd = btf_kind(tc) == BTF_KIND_FWD ? tc : tk;
-	const struct btf_type *real = fwd == tc ? tk : tc;
-
-	if (btf_kind(real) == BTF_KIND_FWD)
-		return btf_kflag(real) == btf_kflag(fwd);
-	if (btf_kind(real) != (btf_kflag(fwd) ? BTF_KIND_UNION : BTF_KIND_STRUCT))
+	if (btf_kind(tc) == BTF_KIND_FWD && btf_kind(tk) == BTF_KIND_FWD)
+		return btf_kflag(tc) == btf_kflag(tk);
+	if (dedup_fwd_names(tc, tk))
+		return 1;
+	if (!dedup_fwd_names(tk, tc))
 		return 0;
-	if (fwd == tk && canon < d->start_id)
+	if (canon < d->start_id)
 		d->hypot_needs_base = true;
 	return 1;
 }

@@ -246,15 +246,17 @@ static uint32_t type_subrange_len(struct cu_enc *e, Dwarf_Die *die)
 }
 
 /*
- * int a[2][3] is one DWARF array with two subranges; BTF nests them:
- * ARRAY(2) of ARRAY(3) of int, IDs consecutive from the outer one.  (pahole
- * 1.24 flattens it to ARRAY(6) of int, which loses the shape.)  The index
- * type is filled in once the unit is walked (FIXUP_INDEX_TYPE).
+ * int a[2][3] is one DWARF array with two subranges.  BTF nests them:
+ * ARRAY(2) of ARRAY(3) of int, IDs consecutive from the outer one, the
+ * shape clang gives BPF programs and CO-RE relocations expect.  pahole
+ * flattens it to ARRAY(6) of int; so does flat_arrays, for modules on a
+ * base encoded that way (else every struct holding such an array would
+ * differ from the base's copy).  The index type is filled in once the unit
+ * is walked (FIXUP_INDEX_TYPE).
  */
 static int type_add_array(struct cu_enc *e, uint32_t nelems)
 {
 	struct btf_array a = { 0, 0, nelems };
-
 	int id, err;
 
 	rec__start(e, BTF_KIND_ARRAY, 0, 0);
@@ -268,38 +270,51 @@ static int type_add_array(struct cu_enc *e, uint32_t nelems)
 	return err ? err : id;
 }
 
-static int type_array(struct cu_enc *e, Dwarf_Die *die)
+static int type_array_dims(struct cu_enc *e, Dwarf_Die *die, int *first,
+			   int *last)
 {
-	struct die_attrs da;
+	bool flat = e->file->flat_arrays;
+	uint32_t product = 1;
 	Dwarf_Die child;
-	int id = 0, prev = 0, ret;
-	bool any = false;
+	int ret;
 
-	if (type_read_attrs(e, die, &da))
-		return -EINVAL;
+	*first = *last = 0;
 	if (dwarf_haschildren(die) && !dwarf_child(die, &child)) {
 		do {
 			if (dwarf_tag(&child) != DW_TAG_subrange_type)
 				continue;
+			if (flat) {
+				product *= type_subrange_len(e, &child);
+				continue;
+			}
 			ret = type_add_array(e, type_subrange_len(e, &child));
 			if (ret < 0)
-				return type_fail(e, die, ret);
-			if (prev)
-				btf_array(btf_table__type_mut(e->tab, prev))->type = ret;
+				return ret;
+			if (*last)
+				btf_array(btf_table__type_mut(e->tab, *last))->type = ret;
 			else
-				id = ret;
-			prev = ret;
-			any = true;
+				*first = ret;
+			*last = ret;
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
-	if (!any) {
-		/* no subrange at all: one element, as the reference counts */
-		id = prev = type_add_array(e, 1);
-		if (id < 0)
-			return type_fail(e, die, id);
-	}
-	cu__map(e, die, id);
-	return cu__ref_attr(e, prev, ARRAY_ELEM_FIELD, &da, AS_TYPE, die);
+	/* no subrange at all counts as one element, as in the reference */
+	if (!*first)
+		*first = *last = type_add_array(e, product);
+	return *first < 0 ? *first : 0;
+}
+
+static int type_array(struct cu_enc *e, Dwarf_Die *die)
+{
+	struct die_attrs da;
+	int first, last, err;
+
+	if (type_read_attrs(e, die, &da))
+		return -EINVAL;
+	err = type_array_dims(e, die, &first, &last);
+	if (err)
+		return type_fail(e, die, err);
+	cu__map(e, die, first);
+	return cu__ref_attr(e, last, ARRAY_ELEM_FIELD, &da, AS_TYPE, die);
 }
 
 /*

@@ -9,8 +9,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "btf_io.h"
+#include "msg.h"
 
 static const char *dump_str(const struct btf_table *tab, uint32_t off)
 {
@@ -208,10 +210,17 @@ static void dump_type(const struct btf_table *tab, uint32_t id, FILE *out)
 int btf_io__dump(const struct btf_table *tab, FILE *out)
 {
 	uint32_t id;
+	int err = 0;
 
 	for (id = btf_table__start_id(tab); id < btf_table__type_cnt(tab); id++)
 		dump_type(tab, id, out);
 	if (fflush(out))
-		return -errno;
-	return ferror(out) ? -EIO : 0;
+		err = -errno;
+	else if (ferror(out))
+		err = -EIO;
+	if (err)
+		msg__error("%s: cannot write: %s",
+			   out == stdout ? "standard output" : "the dump",
+			   strerror(-err));
+	return err;
 }

@@ -12,7 +12,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +25,10 @@
 #include "btf_io_int.h"
 #include "msg.h"
 
-/* Nothing we read can be larger: BTF offsets are 32-bit. */
+/*
+ * The most we read into memory or decompress: far above any real BTF,
+ * low enough that a hostile gzip stream cannot exhaust memory.
+ */
 #define IO_MAX_INPUT (1ul << 30)
 
 static const unsigned char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
@@ -168,6 +170,42 @@ int io_tmp__commit(struct io_tmp *tmp, mode_t mode)
 	return 0;
 }
 
+/*
+ * BTF's own limits, which a table may exceed while it still holds
+ * duplicates: type IDs up to BTF_MAX_TYPE, a string section whose offsets
+ * fit BTF_MAX_NAME_OFFSET.  NULL when @tab is within them.
+ */
+static const char *io_over_limit(const struct btf_table *tab)
+{
+	size_t len;
+
+	if (btf_table__type_cnt(tab) - 1 > BTF_MAX_TYPE)
+		return "more types than BTF can number";
+	btf_table__strs_data(tab, &len);
+	if (len > (size_t)BTF_MAX_NAME_OFFSET + 1)
+		return "more than 16 MiB of strings";
+	return NULL;
+}
+
+int io__raw_data(const struct btf_table *tab, const char *path, void **data,
+		 size_t *len)
+{
+	const char *over = io_over_limit(tab);
+	size_t strs_len;
+	int err;
+
+	if (over) {
+		btf_table__strs_data(tab, &strs_len);
+		msg__error("%s: cannot write: %s (last type ID %u, %zu bytes of strings)",
+			   path, over, btf_table__type_cnt(tab) - 1, strs_len);
+		return -E2BIG;
+	}
+	err = btf_io__raw_data(tab, data, len);
+	if (err)
+		msg__error("%s: cannot write: %s", path, strerror(-err));
+	return err;
+}
+
 int btf_io__raw_data(const struct btf_table *tab, void **data, size_t *len)
 {
 	struct btf_header hdr = {
@@ -179,7 +217,8 @@ int btf_io__raw_data(const struct btf_table *tab, void **data, size_t *len)
 	const char *strs = btf_table__strs_data(tab, &strs_len);
 	char *buf;
 
-	if ((uint64_t)types_len + strs_len > UINT32_MAX - sizeof(hdr))
+	if (io_over_limit(tab) ||
+	    (uint64_t)types_len + strs_len > UINT32_MAX - sizeof(hdr))
 		return -E2BIG;
 	hdr.type_len = types_len;
 	hdr.str_off = types_len;
@@ -233,11 +272,10 @@ int btf_io__write_raw(const struct btf_table *tab, const char *path)
 	void *buf;
 	int err;
 
-	err = btf_io__raw_data(tab, &buf, &len);
-	if (err) {
-		msg__error("%s: cannot write: %s", path, strerror(-err));
+	err = io__raw_data(tab, strcmp(path, "-") ? path : "standard output",
+			   &buf, &len);
+	if (err)
 		return err;
-	}
 	if (!strcmp(path, "-")) {
 		err = io_write_stdout(buf, len);
 		goto out;
@@ -276,6 +314,10 @@ static int raw_parse_header(struct raw_blob *b)
 	struct btf_header *h = &b->hdr;
 	size_t i;
 
+	if (!b->len) {
+		msg__error("%s: empty, no BTF header", b->what);
+		return -EINVAL;
+	}
 	if (b->len < sizeof(*h)) {
 		msg__error("%s: %zu bytes are too few for a BTF header",
 			   b->what, b->len);

@@ -488,11 +488,9 @@ int btf_io__write_elf(const struct btf_table *tab, const char *path)
 	struct stat st;
 	int fd, err;
 
-	err = btf_io__raw_data(tab, &c.btf, &c.btf_len);
-	if (err) {
-		msg__error("%s: cannot write: %s", path, strerror(-err));
+	err = io__raw_data(tab, path, &c.btf, &c.btf_len);
+	if (err)
 		return err;
-	}
 	err = elf_open_input(path, &fd, &st);
 	if (!err) {
 		c.in = elf_open_read(fd, NULL, 0, path);
@@ -508,6 +506,9 @@ int btf_io__write_elf(const struct btf_table *tab, const char *path)
 	}
 	/* libelf has written through the descriptor; commit syncs it */
 	elf_end(c.out);
+	/* the owner stays where we may set it; failing that, the file is ours */
+	if (!err && fchown(tmp.fd, st.st_uid, st.st_gid) && errno != EPERM)
+		msg__warn("%s: cannot keep the owner: %s", path, strerror(errno));
 	if (!err)
 		err = io_tmp__commit(&tmp, st.st_mode & 07777);
 	io_tmp__discard(&tmp);

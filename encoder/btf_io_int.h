@@ -33,6 +33,9 @@ int io__write_all(int fd, const void *buf, size_t len);
 /* The mode a newly created regular file gets: 0644 without the umask */
 mode_t io__create_mode(void);
 
+/* btf_io__raw_data() that says why not, naming @path */
+int io__raw_data(const struct btf_table *tab, const char *path, void **data,
+		 size_t *len);
 /*
  * Turn a blob from btf_io__raw_data() into the other byte order, in place
  * (for ELF files of the other endianness, whose readers expect their own).

@@ -12,7 +12,7 @@ same_dump()
 	"$BTFENC" --dump "$@" >"$tmp/ours" 2>"$tmp/err" ||
 		{ fail "$label: --dump failed: $(cat "$tmp/err")"; return; }
 	if [ "$1" = --base ]; then
-		bpftool btf dump file "$3" base "$2" >"$tmp/theirs"
+		bpftool -B "$2" btf dump file "$3" >"$tmp/theirs"
 	else
 		bpftool btf dump file "$1" >"$tmp/theirs"
 	fi

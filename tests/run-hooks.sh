@@ -204,7 +204,7 @@ check "postrm, image is /boot/vmlinux-KVER: image kept" cmp "$tmp/image" "$root/
 cat >"$tmp/failing-btfenc" <<'EOF'
 #!/bin/sh
 # usage: failing-btfenc -o OUT VMLINUX
-printf '\237\353\001\000half' >"$2"
+printf 'half a BTF' >"$2"
 echo "btfenc: $3: stand-in failure" >&2
 exit 1
 EOF
@@ -250,6 +250,26 @@ check "kernel-btf: rejects a version with a slash" rc_is bad-kver 2
 check "kernel-btf: says so" says bad-kver "'../../etc': not a kernel version"
 run_hook usage "$kernel_btf" frobnicate $nobtf
 check "kernel-btf: usage error exits 2" rc_is usage 2
+
+# A real kernel, where tests/testdata.sh has one: the Debian cloud kernel's
+# debug vmlinux, as its -dbg package installs it, taken for one built
+# without BTF
+. "$top_srcdir/tests/testdata.sh"
+if kdir=$(testdata_kernel); then
+	real=6.1.0-99-hooks-real
+	new_kernel $real no
+	ln -sf "$kdir/vmlinux" "$root/usr/lib/debug/boot/vmlinux-$real"
+	run_hook deb-real "$postinst" $real "/boot/vmlinuz-$real"
+	check "postinst, real kernel: exits 0" rc_is deb-real 0
+	check "postinst, real kernel: libbpf reads its BTF" \
+		"$TOOLS/btfcanon" --counts "$root/boot/vmlinux-$real" >/dev/null
+	check "postinst, real kernel: struct task_struct is in it" \
+		grep -q '^STRUCT task_struct ' <("$TOOLS/btfcanon" "$root/boot/vmlinux-$real")
+	run_hook deb-real-rm "$postrm" $real "/boot/vmlinuz-$real"
+	check "postrm, real kernel: BTF removed" absent "$root/boot/vmlinux-$real"
+else
+	echo "run-hooks: no real kernel (see above), fake vmlinux only"
+fi
 
 ## kernel-install plugin
 

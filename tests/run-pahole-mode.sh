@@ -47,7 +47,7 @@ check "-J wrote the same BTF" cmp "$tmp/J.btf" "$tmp/p.btf"
 printf 'struct s { int a; double d; struct s *next; };\nstruct m { struct s *s; };\nint g(struct m *m) { return m->s->a; }\n' >"$tmp/m.c"
 gcc -g -c "$tmp/m.c" -o "$tmp/m.o"
 check "--btf_base FILE (separate argument)" "$P" --btf_gen_floats --btf_base "$tmp/p.btf" --btf_encode_detached="$tmp/m.btf" "$tmp/m.o"
-check "split output reads on its base" bpftool btf dump file "$tmp/m.btf" base "$tmp/p.btf" >/dev/null
+check "split output reads on its base" bpftool -B "$tmp/p.btf" btf dump file "$tmp/m.btf" >/dev/null
 
 "$P" --show_reuse "$tmp/a.o" >/dev/null 2>"$tmp/err"
 check "a non-BTF pahole option exits 2" [ $? -eq 2 ]

@@ -4,8 +4,13 @@
  * target's type IDs, so that two target BTFs can be compared: the whole
  * kernel BTF and a minimized one must give the same output.
  *
- * Usage: corecheck OBJ BTF          relocation outcomes and instructions
- *        corecheck --load OBJ BTF   which programs the kernel accepts
+ * Usage: corecheck [--base BASE] OBJ BTF          relocation outcomes
+ *        corecheck --load [--base BASE] OBJ BTF   which programs load
+ *
+ * With --base, BTF is split BTF on BASE (a module on its vmlinux): the two
+ * are joined into one standalone BTF (base types keep their IDs, split
+ * types follow at the IDs they have) in a temporary file, since libbpf
+ * takes no split BTF as btf_custom_path.
  *
  * The first form opens OBJ with bpf_object_open_opts.btf_custom_path = BTF,
  * marks every program for loading (relocations of programs that are not
@@ -476,28 +481,90 @@ static int loads(const char *obj_path, const char *btf_path)
 	return 0;
 }
 
+/* Base and split joined, written to a temporary file named in @path */
+static int join_split(const char *base_path, const char *split_path,
+		      char *path, size_t len)
+{
+	struct btf *base = btf__parse(base_path, NULL), *split = NULL, *m = NULL;
+	const void *data;
+	__u32 id, size;
+	int fd = -1, err = -EINVAL;
+
+	if (base)
+		split = btf__parse_split(split_path, base);
+	if (split)
+		m = btf__new_empty();
+	if (m)
+		err = btf__add_btf(m, base);
+	for (id = btf__type_cnt(base); m && err >= 0 && id < btf__type_cnt(split); id++)
+		err = btf__add_type(m, split, btf__type_by_id(split, id));
+	data = err >= 0 && m ? btf__raw_data(m, &size) : NULL;
+	snprintf(path, len, "%s/corecheck.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (data && (fd = mkstemp(path)) >= 0 &&
+	    write(fd, data, size) == (ssize_t)size)
+		err = 0;
+	else
+		err = -EINVAL;
+	if (fd >= 0)
+		close(fd);
+	if (err && fd >= 0)
+		unlink(path);
+	if (err)
+		fprintf(stderr, "corecheck: %s on %s: cannot join split BTF\n",
+			split_path, base_path);
+	btf__free(m);
+	btf__free(split);
+	btf__free(base);
+	return err;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: corecheck [--load] [--base BASE] OBJ BTF\n");
+}
+
 int main(int argc, char **argv)
 {
-	bool load = argc == 4 && !strcmp(argv[1], "--load");
+	const char *base = NULL, *obj, *btf_path;
+	char joined[4096] = "";
+	bool load = false;
 	struct btf *btf;
-	int err;
+	int i = 1, err;
 
-	if (argc != 3 && !load) {
-		fprintf(stderr, "usage: corecheck [--load] OBJ BTF\n");
+	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
+		if (!strcmp(argv[i], "--load")) {
+			load = true;
+		} else if (!strcmp(argv[i], "--base") && i + 1 < argc) {
+			base = argv[++i];
+		} else {
+			usage();
+			return 2;
+		}
+	}
+	if (argc - i != 2) {
+		usage();
 		return 2;
 	}
+	obj = argv[i];
+	btf_path = argv[i + 1];
 	libbpf_set_print(quiet);
-	btf = btf__parse(argv[argc - 1], NULL);
-	if (!btf) {
-		fprintf(stderr, "corecheck: %s: cannot read BTF: %s\n",
-			argv[argc - 1], strerror(errno));
+	if (base && join_split(base, btf_path, joined, sizeof(joined)))
 		return 1;
+	if (base)
+		btf_path = joined;
+	btf = btf__parse(btf_path, NULL);
+	if (!btf) {
+		fprintf(stderr, "corecheck: %s: cannot read BTF: %s\n", btf_path,
+			strerror(errno));
+		err = 1;
+		goto out;
 	}
 	target_btf = btf;
-	if (load)
-		err = loads(argv[2], argv[3]);
-	else
-		err = relocations(argv[1], argv[2]);
+	err = load ? loads(obj, btf_path) : relocations(obj, btf_path);
 	btf__free(btf);
+out:
+	if (base)
+		unlink(joined);
 	return err;
 }

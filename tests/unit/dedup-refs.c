@@ -229,6 +229,41 @@ static void test_ref_cycle(void)
 	btf_table__free(tab);
 }
 
+/* Referenced IDs must exist. */
+static void test_bad_id(void)
+{
+	struct btf_table *tab = btf_table__new();
+
+	ADD(btf_table__add_ref(tab, BTF_KIND_PTR, NULL, 7));
+	EXPECT(dedup__run(tab, NULL) == -EINVAL);
+	EXPECT(btf_table__nr_own(tab) == 1);
+	btf_table__free(tab);
+}
+
+/*
+ * A table read from raw BTF may hold a string twice: names compare by
+ * offset, so dedup re-adds the strings first.
+ */
+static void test_duplicate_strings(void)
+{
+	static const char strs[] = "\0int\0int\0unused";
+	uint32_t types[2][4] = {
+		{ 1, BTF_KIND_INT << 24, 4, 32 },
+		{ 5, BTF_KIND_INT << 24, 4, 32 },
+	};
+	struct btf_table *tab;
+
+	tab = btf_table__from_raw_sections(types, sizeof(types), strs,
+					   sizeof(strs), NULL);
+	EXPECT(tab != NULL);
+	if (!tab)
+		return;
+	dedup_ok(tab);
+	EXPECT(btf_table__nr_own(tab) == 1);
+	EXPECT(btf_table__find_str(tab, "unused") < 0);
+	btf_table__free(tab);
+}
+
 static struct btf_table *build_mix(void)
 {
 	struct btf_table *tab = btf_table__new();
@@ -275,6 +310,8 @@ int main(void)
 	test_var_datasec_kept();
 	test_unused_strings_dropped();
 	test_ref_cycle();
+	test_bad_id();
+	test_duplicate_strings();
 	test_deterministic();
 	return test_exit();
 }

@@ -227,6 +227,38 @@ static void test_fwd_resolved_by_graph(void)
 	btf_table__free(tab);
 }
 
+/* struct s { struct foo *a, *b; } where b's pointer may lead to a FWD foo */
+static void cu_s_two_ptrs(struct btf_table *tab, bool b_to_fwd)
+{
+	uint32_t i = ADD(btf_table__add_int(tab, "int", 4, BTF_INT_SIGNED, 32));
+	uint32_t foo = ADD(btf_table__add_composite(tab, BTF_KIND_STRUCT, "foo", 4));
+	uint32_t pa = foo + 2, pb = b_to_fwd ? foo + 3 : pa;
+
+	ADD(btf_table__add_member(tab, "x", i, 0, 0));
+	ADD(btf_table__add_composite(tab, BTF_KIND_STRUCT, "s", 16));
+	ADD(btf_table__add_member(tab, "a", pa, 0, 0));
+	ADD(btf_table__add_member(tab, "b", pb, 64, 0));
+	ADD(btf_table__add_ref(tab, BTF_KIND_PTR, NULL, foo));
+	if (!b_to_fwd)
+		return;
+	ADD(btf_table__add_ref(tab, BTF_KIND_PTR, NULL, foo + 4));
+	ADD(btf_table__add_fwd(tab, "foo", false));
+}
+
+/* One CU declares a struct it also defines: both pointers are one type. */
+static void test_fwd_beside_definition(void)
+{
+	struct btf_table *tab = btf_table__new();
+
+	cu_s_two_ptrs(tab, false);
+	cu_s_two_ptrs(tab, true);
+	dedup_ok(tab);
+	EXPECT(btf_table__nr_own(tab) == 4);
+	EXPECT(nr_named(tab, BTF_KIND_STRUCT, "s") == 1);
+	EXPECT(nr_kind(tab, BTF_KIND_FWD) == 0 && nr_kind(tab, BTF_KIND_PTR) == 1);
+	btf_table__free(tab);
+}
+
 /* A union FWD does not resolve to a struct of its name. */
 static void test_fwd_kind_matters(void)
 {
@@ -397,6 +429,7 @@ int main(void)
 	test_leftover_fwd_unique();
 	test_leftover_fwd_ambiguous();
 	test_fwd_resolved_by_graph();
+	test_fwd_beside_definition();
 	test_fwd_kind_matters();
 	test_same_name_differs();
 	test_difference_behind_pointer();
