@@ -78,10 +78,14 @@ int cu__error(struct cu_enc *e, Dwarf_Die *die, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(problem, sizeof(problem), fmt, ap);
 	va_end(ap);
-	if (asprintf(&e->out->errmsg, "%s: DIE %#llx (%s%s%s%s): %s",
+	/* a DIE libdw cannot make sense of gets its offset alone */
+	if (!tag)
+		name = NULL;
+	if (asprintf(&e->out->errmsg, "%s: DIE %#llx%s%s%s%s%s%s: %s",
 		     e->file->path, (unsigned long long)dwarf_dieoffset(die),
-		     tag ? tag : "DW_TAG_?", name ? " '" : "", name ? name : "",
-		     name ? "'" : "", problem) < 0)
+		     tag ? " (" : "", tag ? tag : "", name ? " '" : "",
+		     name ? name : "", name ? "'" : "", tag ? ")" : "",
+		     problem) < 0)
 		e->out->errmsg = NULL;
 	return err;
 }
