@@ -32,7 +32,7 @@ MIN_JOBS=2
 usage()
 {
 	cat <<EOF
-Usage: $prog [-n N] [--quick] [-o FILE] [--btfenc PATH]
+Usage: $prog [-n N] [--quick] [--anchors-only] [-o FILE] [--btfenc PATH]
 Time btfenc against pahole 1.24 (encoding) and pahole + bpftool gen
 min_core_btf (minimizing) on Debian's cloud kernel, and print the medians
 as Markdown.
@@ -48,6 +48,7 @@ btfenc's outputs are checked to be byte-identical across runs and -j1/-j2.
 
   -n N           runs per job (default 5); the jobs of a pair alternate
       --quick    one run each, vmlinux only (no per-module scaling): a smoke test
+      --anchors-only  run pahole and bpftool only, not btfenc
   -o FILE        also write the report to FILE (bench/run.sh -o BENCHMARKS.md)
       --btfenc PATH  the btfenc binary (default: \$BTFENC or ./btfenc of the
                  build tree); rows of a missing binary are marked not run
@@ -76,12 +77,14 @@ say()
 
 nr_runs=5
 quick=false
+anchors_only=false
 report=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) [ $# -ge 2 ] || { usage >&2; exit 2; }; nr_runs=$2; shift ;;
 	-n*) nr_runs=${1#-n} ;;
 	--quick) quick=true ;;
+	--anchors-only) anchors_only=true ;;
 	-o) [ $# -ge 2 ] || { usage >&2; exit 2; }; report=$2; shift ;;
 	--btfenc) [ $# -ge 2 ] || { usage >&2; exit 2; }; BTFENC=$2; shift ;;
 	--btfenc=*) BTFENC=${1#--btfenc=} ;;
@@ -111,14 +114,26 @@ need readelf binutils
 need od coreutils
 need sha256sum coreutils
 
+work=$(mktemp -d "${TMPDIR:-/tmp}/btfenc-bench.XXXXXX") || die "cannot create a temporary directory"
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+# Time a copy of btfenc, so that a rebuild during the runs cannot mix two
+# binaries in one row.
 have_btfenc=false
-btfenc_note=
-if [ -x "$BTFENC" ] && "$BTFENC" --version >/dev/null 2>&1; then
+btfenc_why=
+btfenc_version=
+if $anchors_only; then
+	btfenc_why="not run: --anchors-only"
+elif [ -x "$BTFENC" ] && "$BTFENC" --version >/dev/null 2>&1; then
+	btfenc_version="$("$BTFENC" --version 2>&1 | head -n 1), $(cd "$top_srcdir" &&
+		git describe --always --dirty 2>/dev/null || echo 'not a git checkout')"
+	cp "$BTFENC" "$work/btfenc" || die "cannot copy $BTFENC"
+	BTFENC=$work/btfenc
 	have_btfenc=true
-	BTFENC=$(cd "$(dirname "$BTFENC")" && pwd)/$(basename "$BTFENC")
 else
-	btfenc_note="btfenc was not built ($BTFENC): its rows are not run"
-	say "$btfenc_note"
+	btfenc_why="not run: btfenc not built"
+	say "btfenc was not built ($BTFENC): its rows are not run"
 fi
 have_min=false
 if $have_btfenc; then
@@ -128,10 +143,6 @@ if $have_btfenc; then
 		say "btfenc --help does not list --min: the --min row is not run"
 	fi
 fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/btfenc-bench.XXXXXX") || die "cannot create a temporary directory"
-trap 'rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
 
 # --- inputs ------------------------------------------------------------
 
@@ -232,7 +243,7 @@ timed()
 	"$GNU_TIME" -f '%e %M %U %S' -o "$work/time" "$@" >"$work/log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ]; then
-		FAILS[$label]="failed (exit $rc): $(grep -v '^Command exited' "$work/log" | head -n 1)"
+		FAILS[$label]="run $cur_run failed (exit $rc): $(grep -v '^Command exited' "$work/log" | head -n 1)"
 		say "$label: ${FAILS[$label]}"
 		return 1
 	fi
@@ -261,7 +272,7 @@ run_job()
 	rm -f "$work/out"
 	timed "$label" "$@" || return 1
 	if [ ! -s "$work/out" ]; then
-		FAILS[$label]="exit 0 but no output"
+		FAILS[$label]="run $cur_run: exit 0 but no output"
 		say "$label: ${FAILS[$label]}"
 		return 1
 	fi
@@ -316,16 +327,19 @@ progress()
 }
 
 for ((r = 1; r <= nr_runs; r++)); do
+	cur_run=$r
 	progress "run $r: pahole -j1 / btfenc -j1"
 	pahole_enc "pahole -j1" 1 "$vmlinux"
 	$have_btfenc && btfenc_enc "btfenc -j1" 1 "$vmlinux"
 done
 for ((r = 1; r <= nr_runs; r++)); do
+	cur_run=$r
 	progress "run $r: pahole -j2 / btfenc -j2"
 	pahole_enc "pahole -j2" 2 "$vmlinux"
 	$have_btfenc && btfenc_enc "btfenc -j2" 2 "$vmlinux"
 done
 for ((r = 1; r <= nr_runs; r++)); do
+	cur_run=$r
 	progress "run $r: pahole -j$MIN_JOBS + bpftool min_core_btf / btfenc --min"
 	run_min_pipeline "pahole+bpftool"
 	$have_min && btfenc_min "btfenc --min"
@@ -333,6 +347,7 @@ done
 for ko in "${modules[@]}"; do
 	m=$(basename "$ko" .ko)
 	for ((r = 1; r <= nr_runs; r++)); do
+		cur_run=$r
 		progress "run $r: $m.ko"
 		pahole_mod "pahole $m" "$ko"
 		$have_btfenc && btfenc_mod "btfenc $m" "$ko"
@@ -369,7 +384,7 @@ why_not()
 	elif [[ $label != btfenc* ]]; then
 		echo "not run"
 	elif ! $have_btfenc; then
-		echo "not run: btfenc not built"
+		echo "$btfenc_why"
 	elif [ "$label" = "btfenc --min" ] && ! $have_min; then
 		echo "not run: btfenc has no --min yet"
 	else
@@ -394,6 +409,7 @@ row()
 	fi
 	read -r w r <<<"$m"
 	runs=$(wc -w <<<"${WALLS[$label]}")
+	[ -z "${FAILS[$label]:-}" ] || runs+=", then failed"
 	size=${SIZES[$label]:-}
 	if [ -z "$anchor" ]; then
 		wr=anchor rr=anchor
@@ -518,9 +534,9 @@ deterministic=true
 	echo "- kernel: $(uname -sr), date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- load average (1 min) before / after the runs: $load_start / $load_end"
 	if $have_btfenc; then
-		echo "- btfenc: $(first_line "$BTFENC" --version) ($( cd "$top_srcdir" && git describe --always --dirty 2>/dev/null || echo 'no git'))"
+		echo "- btfenc: $btfenc_version"
 	else
-		echo "- btfenc: not built; its rows are filled in when this script is run with it"
+		echo "- btfenc: $btfenc_why"
 	fi
 	echo "- pahole: $(first_line "$PAHOLE" --version)"
 	echo "- bpftool: $("$BPFTOOL" version 2>&1 | head -n 2 | paste -sd ',' | sed 's/,/, /')"
@@ -547,8 +563,8 @@ deterministic=true
 	row "(bpftool gen min_core_btf alone, from that file)" "bpftool"
 	row "btfenc -j$MIN_JOBS --min (${#objs[@]} objects)" "btfenc --min" "pahole+bpftool"
 	echo
-	if [ -n "$btfenc_note" ]; then
-		echo "btfenc's rows will be filled when the script runs with a built btfenc."
+	if ! $have_btfenc; then
+		echo "btfenc's rows are filled in when the script runs with a built btfenc."
 		echo
 	fi
 	if [ ${#modules[@]} -gt 0 ]; then
@@ -566,11 +582,19 @@ deterministic=true
 		done
 		echo
 	fi
+	if [ ${#FAILS[@]} -gt 0 ]; then
+		echo "## Failures"
+		echo
+		for label in "${!FAILS[@]}"; do
+			echo "- $label: ${FAILS[$label]}"
+		done | sort
+		echo
+	fi
 	echo "## Determinism"
 	echo
 	determinism >"$work/determinism" || deterministic=false
 	cat "$work/determinism"
-	$have_btfenc || echo "- btfenc: not checked (not built)."
+	$have_btfenc || echo "- btfenc: not checked (${btfenc_why#not run: })."
 } >"$work/report.md"
 
 cat "$work/report.md"

@@ -9,7 +9,15 @@
  * types are removed and references point into the base; the base is never
  * changed.  Type order: first occurrence order of the surviving types.
  * The result is deterministic: it depends only on the input table.
+ * VAR and DATASEC records are never merged (each names one object), only
+ * remapped.  A FWD resolves to the struct or union it stands for where the
+ * type graphs show which one, or when its name has only one.
  * See dedup/dedup.c for the algorithm.
+ *
+ * Returns 0, or -ENOMEM, -EINVAL (a referenced type ID that does not
+ * exist), -ELOOP (a cycle of reference types that no struct breaks); on
+ * error the table is as it was.  Records borrowed from @tab before the
+ * call are stale after it.  Nothing here prints.  @opts may be NULL.
  */
 #ifndef BTFENC_DEDUP_H
 #define BTFENC_DEDUP_H

@@ -15,6 +15,17 @@ static unsigned int dedup_kind(const struct dedup *d, uint32_t id)
 	return btf_kind(dedup_type(d, id));
 }
 
+/*
+ * The canonical side: a base FWD stays a FWD there, whatever split struct
+ * it resolved to for the split's own references: the base does not change.
+ */
+static uint32_t dedup_resolve_canon(const struct dedup *d, uint32_t id)
+{
+	if (id < d->start_id && dedup_kind(d, id) == BTF_KIND_FWD)
+		return id;
+	return dedup_resolve(d, id);
+}
+
 /* The candidate side keeps its FWDs: resolve only among FWDs there. */
 static uint32_t dedup_resolve_cand(const struct dedup *d, uint32_t id)
 {
@@ -35,7 +46,6 @@ static void dedup_hypot_clear(struct dedup *d)
 	for (i = 0; i < d->hypot_keys.cnt; i++)
 		d->hypot[d->hypot_keys.v[i]] = DEDUP_NONE;
 	d->hypot_keys.cnt = 0;
-	d->hypot_needs_base = false;
 }
 
 static int dedup_hypot_add(struct dedup *d, uint32_t canon, uint32_t cand)
@@ -47,8 +57,10 @@ static int dedup_hypot_add(struct dedup *d, uint32_t canon, uint32_t cand)
 	return err;
 }
 
-/* Two distinct canonical structs were told apart when the later one
- * became canonical: they meet only to differ again. */
+/*
+ * Two distinct canonical structs have different keys, or were told apart
+ * when the later one became canonical: they meet only to differ again.
+ */
 static bool dedup_known_apart(const struct dedup *d, uint32_t a, uint32_t b)
 {
 	return btf_is_composite(dedup_type(d, a)) && dedup_is_canon(d, a) &&
@@ -127,18 +139,12 @@ static int dedup_identical(struct dedup *d, uint32_t a, uint32_t b)
 }
 
 /* A FWD meets a type of its name, at least one of them a FWD. */
-static int dedup_fwd_compat(struct dedup *d, const struct btf_type *tc,
-			    const struct btf_type *tk, uint32_t canon)
+static bool dedup_fwd_compat(const struct btf_type *tc,
+			     const struct btf_type *tk)
 {
 	if (btf_kind(tc) == BTF_KIND_FWD && btf_kind(tk) == BTF_KIND_FWD)
 		return btf_kflag(tc) == btf_kflag(tk);
-	if (dedup_fwd_names(tc, tk))
-		return 1;
-	if (!dedup_fwd_names(tk, tc))
-		return 0;
-	if (canon < d->start_id)
-		d->hypot_needs_base = true;
-	return 1;
+	return dedup_fwd_names(tc, tk) || dedup_fwd_names(tk, tc);
 }
 
 static bool dedup_is_enum_fwd_pair(const struct btf_type *a,
@@ -157,7 +163,7 @@ static int dedup_equiv_types(struct dedup *d, uint32_t cand, uint32_t canon)
 	if (tc->name_off != tk->name_off)
 		return 0;
 	if (btf_kind(tc) == BTF_KIND_FWD || btf_kind(tk) == BTF_KIND_FWD)
-		return dedup_fwd_compat(d, tc, tk, canon);
+		return dedup_fwd_compat(tc, tk);
 	/* an enum forward declaration stands for any enum of its name */
 	if (dedup_is_enum_fwd_pair(tc, tk))
 		return 1;
@@ -168,16 +174,13 @@ static int dedup_equiv_types(struct dedup *d, uint32_t cand, uint32_t canon)
 
 static int dedup_equiv_step(struct dedup *d, uint32_t cand, uint32_t canon)
 {
-	uint32_t rk = dedup_resolve(d, canon), seen;
+	uint32_t seen;
 	int err;
 
-	/* a base FWD resolved to a split struct: the base cannot follow */
-	if (canon < d->start_id && rk >= d->start_id)
-		d->hypot_needs_base = true;
-	if (dedup_resolve(d, cand) == rk)
+	if (dedup_resolve(d, cand) == dedup_resolve(d, canon))
 		return 1;
 	cand = dedup_resolve_cand(d, cand);
-	canon = rk;
+	canon = dedup_resolve_canon(d, canon);
 	seen = d->hypot[canon];
 	if (seen != DEDUP_NONE)
 		return seen == cand ? 1 : dedup_identical(d, seen, cand);
@@ -206,16 +209,21 @@ static int dedup_equiv(struct dedup *d, uint32_t cand, uint32_t canon)
 /* Record what a successful comparison established. */
 static void dedup_merge_pair(struct dedup *d, uint32_t canon, uint32_t cand)
 {
-	uint32_t c = dedup_resolve(d, canon), t = dedup_resolve(d, cand);
+	uint32_t c = dedup_resolve_canon(d, canon), t = dedup_resolve(d, cand);
 	const struct btf_type *tc = dedup_type(d, c), *tt = dedup_type(d, t);
 
 	if (c == t)
 		return;
+	/*
+	 * A canonical-side FWD resolves to the struct it met; a base FWD
+	 * only once, and only for the split types that use its ID.
+	 */
 	if (btf_kind(tc) == BTF_KIND_FWD && btf_is_composite(tt)) {
-		d->map[c] = t;
+		if (dedup_resolve(d, c) == c)
+			d->map[c] = t;
 		return;
 	}
-	if (d->hypot_needs_base || t < d->start_id)
+	if (t < d->start_id)
 		return;
 	/* a FWD of the candidate's CU means what it met */
 	if (btf_kind(tt) == BTF_KIND_FWD &&
@@ -241,9 +249,10 @@ static int dedup_try(struct dedup *d, uint32_t id, uint32_t cand)
 		k = d->hypot_keys.v[i];
 		dedup_merge_pair(d, k, d->hypot[k]);
 	}
-	return !d->hypot_needs_base;
+	return 1;
 }
 
+/* Map struct @id to the first candidate equivalent to it, or make it one. */
 static int dedup_struct(struct dedup *d, uint32_t id)
 {
 	uint32_t cand, last = 0;

@@ -6,6 +6,7 @@
 #ifndef BTFENC_DEDUP_INT_H
 #define BTFENC_DEDUP_INT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -37,6 +38,8 @@ struct dedup {
 	const struct btf_table *tab;
 	uint32_t start_id;
 	uint32_t type_cnt;
+	/* ID -> record, base and own: no call on the hot paths */
+	const struct btf_type **types;
 	/* ID -> an equivalent ID one step closer to its canonical type */
 	uint32_t *map;
 	/* canonical-graph ID -> candidate-graph ID during one comparison;
@@ -51,14 +54,12 @@ struct dedup {
 	struct dedup_pairs stack;
 	struct dedup_pairs ident_stack;
 	struct dedup_ids ref_stack;
-	/* the comparison needed a base FWD to resolve to a split struct */
-	bool hypot_needs_base;
 };
 
 static inline const struct btf_type *dedup_type(const struct dedup *d,
 						uint32_t id)
 {
-	return btf_table__type(d->tab, id);
+	return d->types[id];
 }
 
 /* The canonical type of @id so far (@id itself when not processed) */
@@ -100,8 +101,27 @@ struct dedup_refs {
 
 void dedup_refs_init(struct dedup_refs *r, const struct btf_type *t);
 
-int dedup_pairs_push(struct dedup_pairs *s, uint32_t cand, uint32_t canon);
-int dedup_ids_push(struct dedup_ids *s, uint32_t id);
+int dedup_pairs_grow(struct dedup_pairs *s);
+int dedup_ids_grow(struct dedup_ids *s);
+
+static inline int dedup_pairs_push(struct dedup_pairs *s, uint32_t cand,
+				   uint32_t canon)
+{
+	if (s->cnt == s->cap && dedup_pairs_grow(s))
+		return -ENOMEM;
+	s->v[s->cnt].cand = cand;
+	s->v[s->cnt].canon = canon;
+	s->cnt++;
+	return 0;
+}
+
+static inline int dedup_ids_push(struct dedup_ids *s, uint32_t id)
+{
+	if (s->cnt == s->cap && dedup_ids_grow(s))
+		return -ENOMEM;
+	s->v[s->cnt++] = id;
+	return 0;
+}
 
 /* Non-ID contents of two records equal (same kind, vlen, names, sizes) */
 bool dedup_shallow_equal(const struct btf_type *a, const struct btf_type *b);

@@ -49,6 +49,7 @@ static int attrs_cb(Dwarf_Attribute *attr, void *arg)
 int attrs__read(Dwarf_Die *die, struct die_attrs *da)
 {
 	da->mask = 0;
+	da->die = dwarf_dieoffset(die);
 	return dwarf_getattrs(die, attrs_cb, da, 0) < 0 ? -EINVAL : 0;
 }
 

@@ -43,6 +43,7 @@ void cu_out__reset(struct cu_out *out)
 	out->tab = NULL;
 	free(out->errmsg);
 	out->errmsg = NULL;
+	out->err = 0;
 	out->nr_funcs = out->nr_vars = out->nr_warns = out->nr_names = 0;
 }
 
@@ -53,6 +54,7 @@ void cu_out__free(struct cu_out *out)
 	free(out->funcs);
 	free(out->vars);
 	free(out->warns);
+	memset(out, 0, sizeof(*out));
 }
 
 void cu_scratch__free(struct cu_scratch *s)
@@ -177,163 +179,25 @@ int cu__ref(struct cu_enc *e, uint32_t id, size_t field, Dwarf_Off target)
 	return 0;
 }
 
-int cu__ref_attr(struct cu_enc *e, uint32_t id, size_t field,
-		 struct die_attrs *da, enum attr_slot s, Dwarf_Die *die)
+Dwarf_Off cu__target(struct cu_enc *e, struct die_attrs *da, enum attr_slot s)
 {
 	Dwarf_Die target;
 
 	if (!attrs__has(da, s))
 		return 0;
-	if (!dwarf_formref_die(&da->a[s], &target))
-		return cu__error(e, die, -EINVAL, "bad reference: %s",
-				 dwarf_errmsg(-1));
-	return cu__ref(e, id, field, dwarf_dieoffset(&target));
-}
-
-int cu__push_tag(struct cu_enc *e, const char *value, int component_idx)
-{
-	struct decl_tag *t;
-	int err;
-
-	err = util__ensure_cap((void **)&e->s->tags, &e->s->tags_cap,
-			       sizeof(*t), e->nr_tags + 1);
-	if (err)
-		return err;
-	t = &e->s->tags[e->nr_tags++];
-	t->value = value;
-	t->component_idx = component_idx;
+	if (dwarf_formref_die(&da->a[s], &target))
+		return dwarf_dieoffset(&target);
+	/* a type unit (DW_FORM_ref_sig8) or another file: not followed */
+	cu__warn(e, WARN_XREF, da->die);
 	return 0;
 }
 
-int cu__push_decl_tag(struct cu_enc *e, const char *value, int component_idx)
+int cu__ref_attr(struct cu_enc *e, uint32_t id, size_t field,
+		 struct die_attrs *da, enum attr_slot s)
 {
-	return e->file->decl_tags ? cu__push_tag(e, value, component_idx) : 0;
-}
+	Dwarf_Off target = cu__target(e, da, s);
 
-int cu__flush_tags(struct cu_enc *e, size_t from, uint32_t id)
-{
-	struct btf_decl_tag dt;
-	uint32_t name;
-	size_t i;
-	int ret;
-
-	for (i = from; i < e->nr_tags; i++) {
-		ret = cu__name(e, e->s->tags[i].value, &name);
-		if (ret)
-			return ret;
-		rec__start(e, BTF_KIND_DECL_TAG, name, id);
-		dt.component_idx = e->s->tags[i].component_idx;
-		ret = rec__append(e, &dt, sizeof(dt), false);
-		if (!ret)
-			ret = rec__finish(e);
-		if (ret < 0)
-			return ret;
-	}
-	e->nr_tags = from;
-	return 0;
-}
-
-int cu__name(struct cu_enc *e, const char *s, uint32_t *handle)
-{
-	const struct dwarf_file *f = e->file;
-	struct cu_out *o = e->out;
-	int err;
-
-	/* no look at the string itself: that is the merge's first touch */
-	if (s >= f->dstr && s < f->dstr + f->dstr_size) {
-		*handle = s - f->dstr + 1;
-		return 0;
-	}
-	if (!s || !*s) {
-		*handle = 0;
-		return 0;
-	}
-	err = util__ensure_cap((void **)&o->names, &o->names_cap,
-			       sizeof(*o->names), o->nr_names + 1);
-	if (err)
-		return err;
-	o->names[o->nr_names] = s;
-	*handle = NAME_OTHER | o->nr_names++;
-	return 0;
-}
-
-/*
- * The record buffer always has room for a header; rec__start cannot fail,
- * so callers need not check it.
- */
-struct btf_type *rec__start(struct cu_enc *e, unsigned int kind,
-			    uint32_t name, uint32_t size_or_type)
-{
-	struct btf_type *t = rec__hdr(e);
-
-	t->name_off = name;
-	t->info = btf_info(kind, 0, false);
-	t->size = size_or_type;
-	e->rec_len = sizeof(*t);
-	return t;
-}
-
-int rec__append(struct cu_enc *e, const void *data, size_t size, bool item)
-{
-	struct cu_scratch *s = e->s;
-	int err;
-
-	err = util__ensure_cap((void **)&s->rec, &s->rec_cap, 1,
-			       e->rec_len + size);
-	if (err)
-		return err;
-	if (item) {
-		if (btf_vlen(rec__hdr(e)) == BTF_MAX_VLEN)
-			return -E2BIG;
-		rec__hdr(e)->info++;
-	}
-	memcpy(s->rec + e->rec_len, data, size);
-	e->rec_len += size;
-	return 0;
-}
-
-int rec__finish(struct cu_enc *e)
-{
-	return btf_table__add_raw(e->tab, rec__hdr(e));
-}
-
-int rec__simple(struct cu_enc *e, unsigned int kind, uint32_t name,
-		uint32_t size_or_type)
-{
-	rec__start(e, kind, name, size_or_type);
-	return rec__finish(e);
-}
-
-const char *cu__annotation(Dwarf_Die *die, const char *kind)
-{
-	struct die_attrs da;
-	const char *name;
-
-	if (attrs__read(die, &da))
-		return NULL;
-	name = attrs__str(&da, AS_NAME);
-	if (!name || strcmp(name, kind))
-		return NULL;
-	return attrs__str(&da, AS_CONST_VALUE);
-}
-
-int cu__push_child_tags(struct cu_enc *e, Dwarf_Die *die, int component_idx)
-{
-	Dwarf_Die child;
-	const char *value;
-	int err = 0;
-
-	if (!e->file->decl_tags || !dwarf_haschildren(die) ||
-	    dwarf_child(die, &child))
-		return 0;
-	do {
-		if (dwarf_tag(&child) != DW_TAG_LLVM_annotation)
-			continue;
-		value = cu__annotation(&child, "btf_decl_tag");
-		if (value)
-			err = cu__push_tag(e, value, component_idx);
-	} while (!err && dwarf_siblingof(&child, &child) == 0);
-	return err;
+	return target ? cu__ref(e, id, field, target) : 0;
 }
 
 /* DIEs that hold nothing BTF describes, in any scope */
@@ -431,7 +295,7 @@ static int cu_resolve(struct cu_enc *e, Dwarf_Off off, uint32_t *id)
 				return err;
 			slot = cu_slot(e, off);
 			if (!*slot)
-				return *id = 0;	/* not a type: void */
+				cu_set(e, off, MAP_ID(0));	/* not a type */
 		}
 		if (!(*slot & MAP_ALIAS)) {
 			*id = *slot - 1;
@@ -538,5 +402,6 @@ int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	for (i = 0; i < s->nr_touched; i++)
 		s->map[s->touched[i]] = 0;
 	s->nr_touched = 0;
+	out->err = err;
 	return err;
 }

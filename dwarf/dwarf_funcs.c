@@ -49,13 +49,6 @@ static bool fn_origin(struct die_attrs *da, struct die_attrs *oda)
 	       !attrs__read(&origin, oda);
 }
 
-static Dwarf_Off attr_target(struct die_attrs *da, enum attr_slot s)
-{
-	Dwarf_Die target;
-
-	return attrs__ref(da, s, &target) ? dwarf_dieoffset(&target) : 0;
-}
-
 static int fn_push_param(struct cu_enc *e, Dwarf_Die *die, int idx,
 			 bool *unnamed)
 {
@@ -73,10 +66,10 @@ static int fn_push_param(struct cu_enc *e, Dwarf_Die *die, int idx,
 		return err;
 	p = &e->s->params[e->nr_params++];
 	name = attrs__str(&da, AS_NAME);
-	p->type = attr_target(&da, AS_TYPE);
+	p->type = cu__target(e, &da, AS_TYPE);
 	if (!attrs__has(&da, AS_TYPE) && fn_origin(&da, &oda)) {
 		name = attrs__str(&oda, AS_NAME);
-		p->type = attr_target(&oda, AS_TYPE);
+		p->type = cu__target(e, &oda, AS_TYPE);
 	}
 	*unnamed |= !name;
 	err = cu__name(e, name, &p->name);
@@ -95,14 +88,15 @@ struct fn_info {
 	size_t tags;		/* first decl tag on the scratch stack */
 };
 
-static void fn_read(struct die_attrs *da, struct fn_info *fi)
+static void fn_read(struct cu_enc *e, struct die_attrs *da,
+		    struct fn_info *fi)
 {
 	struct die_attrs oda;
 	Dwarf_Die spec;
 	bool has_origin = fn_origin(da, &oda);
 
 	fi->name = attrs__str(da, AS_NAME);
-	fi->ret = attr_target(da, AS_TYPE);
+	fi->ret = cu__target(e, da, AS_TYPE);
 	fi->external = attrs__has(da, AS_EXTERNAL);
 	if (!fi->name && has_origin)
 		fi->name = attrs__str(&oda, AS_NAME);
@@ -113,7 +107,7 @@ static void fn_read(struct die_attrs *da, struct fn_info *fi)
 			fi->name = attrs__str(&sda, AS_NAME);
 	}
 	if (!attrs__has(da, AS_TYPE) && has_origin)
-		fi->ret = attr_target(&oda, AS_TYPE);
+		fi->ret = cu__target(e, &oda, AS_TYPE);
 }
 
 /*
@@ -188,7 +182,7 @@ int funcs__subprogram(struct cu_enc *e, Dwarf_Die *die)
 	/* a declaration holds only parameters: no code, no types */
 	if (attrs__has(&da, AS_DECLARATION))
 		return 0;
-	fn_read(&da, &fi);
+	fn_read(e, &da, &fi);
 	fc.name = fi.name;
 	fc.external = fi.external;
 	fi.wanted = e->file->select_func(e->file, &fc);

@@ -4,16 +4,19 @@
  *
  * Loading runs in two steps.  Each compilation unit is encoded on its own
  * into a small table whose type IDs are local to the CU (cu__encode, with
- * dwarf_types.c and dwarf_funcs.c).  That table is private: its records'
- * string fields are name handles (see cu__name), not offsets in its string
- * set, because hashing every name twice (into the unit, then into the
- * output) was most of the cost of loading a kernel.  A CU encoder reads only the shared
+ * dwarf_types.c and dwarf_funcs.c).  A CU encoder reads only the shared
  * struct dwarf_file, which nobody writes while CUs are encoded, and writes
  * only its struct cu_out and its struct cu_scratch: CUs can be encoded in
- * any order, on any thread.  Then the CU tables are appended to the output
- * table in CU order (dwarf_merge.c), which is where every choice that spans
- * CUs is made: one FUNC per name, the per-CPU DATASEC, one warning per
- * unsupported tag.  The output depends on the input file alone.
+ * any order, on any thread (dwarf_units.c).  Then the CU tables are
+ * appended to the output table in CU order (dwarf_merge.c), which is where
+ * every choice that spans CUs is made: one FUNC per name, the per-CPU
+ * DATASEC, one warning per unsupported tag.  The output depends on the
+ * input file alone.
+ *
+ * A CU table is not a table anyone else may read: its records' string
+ * fields are name handles (see NAME_OTHER), not offsets in its string set.
+ * Hashing every name twice, into the unit and then into the output, was
+ * most of the cost of loading a kernel.
  */
 #ifndef BTFENC_DWARF_INT_H
 #define BTFENC_DWARF_INT_H
@@ -55,6 +58,7 @@ struct dwarf_syms {
 
 struct func_cand;
 struct dwarf_file;
+struct merge;
 
 /*
  * Decides whether a function definition gets a FUNC record.  Called from
@@ -76,6 +80,7 @@ struct dwarf_file {
 	unsigned int nr_lang_exclude;
 	unsigned int lang_exclude[MAX_LANG_EXCLUDE];	/* DW_LANG_* */
 	bool is_rel;		/* ET_REL: symbol values are section-relative */
+	bool big_endian;	/* DWARF 4 bitfield offsets count from the MSB */
 	Dwfl *dwfl;
 	Dwarf *dbg;
 	Elf *elf;		/* the module's ELF, as libdwfl laid it out */
@@ -115,6 +120,7 @@ enum attr_slot {
 
 struct die_attrs {
 	uint32_t mask;
+	Dwarf_Off die;		/* whose attributes, for messages */
 	Dwarf_Attribute a[AS_NR];
 };
 
@@ -132,7 +138,7 @@ uint64_t attrs__udata(struct die_attrs *da, enum attr_slot s, uint64_t def);
 /* The DIE a reference attribute names; false when absent or unresolvable */
 bool attrs__ref(struct die_attrs *da, enum attr_slot s, Dwarf_Die *out);
 
-/* ---- one CU's encoding (dwarf_cu.c) ---- */
+/* ---- one CU's encoding (dwarf_cu.c and below) ---- */
 
 /* A per-CPU variable of the CU, for the DATASEC */
 struct cu_var {
@@ -148,7 +154,7 @@ struct cu_warn {
 };
 
 enum cu_warn_key {
-	WARN_XREF = 0x10000,	/* a type reference leaves the unit */
+	WARN_XREF = 0x10000,	/* a type reference leaves the unit or fails */
 	WARN_UNIT,		/* a unit kind that is not read */
 	WARN_VOID_VAR,		/* a per-CPU variable without a type */
 	WARN_NR_KEYS,
@@ -176,7 +182,8 @@ struct cu_out {
 	struct cu_warn *warns;
 	size_t nr_warns;
 	size_t warns_cap;
-	char *errmsg;		/* set when encoding failed */
+	int err;		/* 0, or why encoding failed ... */
+	char *errmsg;		/* ... in words */
 };
 
 void cu_out__reset(struct cu_out *out);
@@ -259,7 +266,6 @@ struct cu_enc {
 	size_t nr_params;
 	size_t nr_tags;
 	int int_id;		/* the unit's 'int' base type, 0 if none yet */
-	bool need_index;	/* an ARRAY waits for the index type */
 };
 
 /* Any DIE in a scope that may hold types, functions or variables */
@@ -271,11 +277,21 @@ void cu__map(struct cu_enc *e, Dwarf_Die *die, uint32_t id);
 void cu__map_alias(struct cu_enc *e, Dwarf_Die *die, Dwarf_Off target);
 /* Store the ID of DIE @target at @field of record @id, now or later */
 int cu__ref(struct cu_enc *e, uint32_t id, size_t field, Dwarf_Off target);
-/* cu__ref for the DIE that attribute @s of @da names; nothing if absent */
+/*
+ * The offset of the DIE reference attribute @s names; 0 (void) when it is
+ * absent or cannot be followed (then with a warning).
+ */
+Dwarf_Off cu__target(struct cu_enc *e, struct die_attrs *da, enum attr_slot s);
+/* cu__ref for the DIE that attribute @s of @da names; nothing if void */
 int cu__ref_attr(struct cu_enc *e, uint32_t id, size_t field,
-		 struct die_attrs *da, enum attr_slot s, Dwarf_Die *die);
+		 struct die_attrs *da, enum attr_slot s);
+/* Note warning @key for the merge, unless the unit has one already */
 int cu__warn(struct cu_enc *e, unsigned int key, Dwarf_Off die);
-/* The handle for name @s (NULL or "": 0); -errno only on ENOMEM */
+/* Record an error naming @die; returns @err */
+int cu__error(struct cu_enc *e, Dwarf_Die *die, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* dwarf_rec.c: the handle for name @s (NULL or "": 0); 0 or -ENOMEM */
 int cu__name(struct cu_enc *e, const char *s, uint32_t *handle);
 /*
  * Records are built whole, then added: rec__start, rec__append for the
@@ -293,9 +309,7 @@ int rec__finish(struct cu_enc *e);
 /* A record without kind data, in one call */
 int rec__simple(struct cu_enc *e, unsigned int kind, uint32_t name,
 		uint32_t size_or_type);
-/* Record an error naming @die; returns @err */
-int cu__error(struct cu_enc *e, Dwarf_Die *die, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* Push a string for a record to come (a TYPE_TAG or DECL_TAG value) */
 int cu__push_tag(struct cu_enc *e, const char *value, int component_idx);
 /* cu__push_tag for a btf_decl_tag, unless DECL_TAGs are off */
 int cu__push_decl_tag(struct cu_enc *e, const char *value, int component_idx);
@@ -320,20 +334,26 @@ int types__add_proto(struct cu_enc *e, Dwarf_Off ret, size_t from,
 int funcs__subprogram(struct cu_enc *e, Dwarf_Die *die);
 int funcs__variable(struct cu_enc *e, Dwarf_Die *die);
 
-/* The candidate a func_select_fn judges */
+/*
+ * The candidate a func_select_fn judges: a function definition.  Whatever
+ * the policy, a function with an unnamed parameter gets no FUNC.
+ */
 struct func_cand {
 	Dwarf_Die *die;
 	const char *name;	/* own, or from the abstract origin/spec */
 	bool external;
-	bool all_named;		/* every parameter has a name */
 };
 
 bool funcs__select_pahole(const struct dwarf_file *f,
 			  const struct func_cand *fc);
 
-/* ---- the merge (dwarf_merge.c) ---- */
+/*
+ * dwarf_units.c: encode every unit (on @nr_threads workers; 0: one per
+ * CPU) and merge each into @m in unit order.  Prints its errors.
+ */
+int units__load(const struct dwarf_file *f, struct merge *m, int nr_threads);
 
-struct merge;
+/* ---- the merge (dwarf_merge.c) ---- */
 
 struct merge *merge__new(struct btf_table *tab, const struct dwarf_file *f);
 void merge__free(struct merge *m);

@@ -7,6 +7,7 @@
  * them); a name from .debug_str is looked up in the output once per run
  * (then found through an array indexed by its .debug_str offset), any
  * other name once per use.
+ *
  * This is also where the rules that span units live, so that they cannot
  * depend on which unit was encoded first:
  * - one FUNC per name: the first unit that has the function wins; later
@@ -27,6 +28,17 @@
 
 #define PERCPU_SECTION ".data..percpu"
 #define DROPPED UINT32_MAX
+/*
+ * A direct-mapped cache in front of the .debug_str array: the array is too
+ * big for the data caches and TLB, and a unit names the same few hundred
+ * strings over and over.  128 KiB.
+ */
+#define NAME_CACHE_BITS 14
+
+struct name_cache_ent {
+	uint32_t handle;
+	uint32_t off;
+};
 
 struct merge {
 	struct btf_table *tab;
@@ -39,10 +51,9 @@ struct merge {
 	uint32_t *ids;		/* local ID -> output ID or DROPPED */
 	size_t ids_cap;
 	uint32_t *dstr;		/* .debug_str offset -> output offset, 0: unknown */
-	const struct cu_out *out;
-	void *rec;		/* one record being translated */
-	size_t rec_cap;
-	const struct btf_table *src;
+	struct name_cache_ent cache[1u << NAME_CACHE_BITS];
+	const struct cu_out *out;	/* the unit being merged */
+	const struct btf_table *src;	/* its table */
 };
 
 struct merge *merge__new(struct btf_table *tab, const struct dwarf_file *f)
@@ -70,7 +81,6 @@ void merge__free(struct merge *m)
 	free(m->secinfo);
 	free(m->ids);
 	free(m->dstr);
-	free(m->rec);
 	free(m);
 }
 
@@ -78,7 +88,7 @@ static const char *merge_warn_text(unsigned int key)
 {
 	switch (key) {
 	case WARN_XREF:
-		return "type reference to another unit, read as void";
+		return "type reference outside the unit (type unit or other file), read as void";
 	case WARN_UNIT:
 		return "unit kind not supported, skipped";
 	case WARN_VOID_VAR:
@@ -95,10 +105,13 @@ static void merge_warn(struct merge *m, const struct cu_warn *w)
 	if (m->warned[w->key / 8] & (1u << (w->key % 8)))
 		return;
 	m->warned[w->key / 8] |= 1u << (w->key % 8);
-	if (w->key < 0x10000)
-		msg__warn("%s: DIE %#llx (%s%s): %s", m->file->path,
-			  (unsigned long long)w->die, tag ? tag : "DW_TAG_",
-			  tag ? "" : "unknown", merge_warn_text(w->key));
+	if (tag)
+		msg__warn("%s: DIE %#llx (%s): %s", m->file->path,
+			  (unsigned long long)w->die, tag, merge_warn_text(w->key));
+	else if (w->key < 0x10000)
+		msg__warn("%s: DIE %#llx (tag %#x): %s", m->file->path,
+			  (unsigned long long)w->die, w->key,
+			  merge_warn_text(w->key));
 	else
 		msg__warn("%s: DIE %#llx: %s", m->file->path,
 			  (unsigned long long)w->die, merge_warn_text(w->key));
@@ -129,9 +142,20 @@ static int merge_name(struct merge *m, uint32_t handle, uint32_t *off)
 		*off = 0;
 		return 0;
 	}
-	if (!(handle & NAME_OTHER) && m->dstr[handle - 1]) {
-		*off = m->dstr[handle - 1];
-		return 0;
+	if (!(handle & NAME_OTHER)) {
+		struct name_cache_ent *c = &m->cache[(handle * 0x9e3779b1u) >>
+						     (32 - NAME_CACHE_BITS)];
+
+		if (c->handle == handle) {
+			*off = c->off;
+			return 0;
+		}
+		if (m->dstr[handle - 1]) {
+			c->handle = handle;
+			c->off = m->dstr[handle - 1];
+			*off = c->off;
+			return 0;
+		}
 	}
 	s = handle & NAME_OTHER ? m->out->names[handle & ~NAME_OTHER] :
 	    m->file->dstr + handle - 1;
@@ -202,22 +226,24 @@ static void merge_assign_ids(struct merge *m, uint32_t n)
 	}
 }
 
+/*
+ * Copy, then translate in place: adding strings does not move records.
+ * After an error the output holds an untranslated record, but the caller
+ * discards a table whose loading failed.
+ */
 static int merge_copy(struct merge *m, uint32_t id)
 {
-	const struct btf_type *t = btf_table__type(m->src, id);
-	size_t size = btf_rec_size(t);
-	int err, ret;
+	struct btf_type *t;
+	int ret;
 
-	err = util__ensure_cap(&m->rec, &m->rec_cap, 1, size);
-	if (err)
-		return err;
-	memcpy(m->rec, t, size);
-	err = btf_rec__visit_strs(m->rec, merge_str, m);
-	if (err)
-		return err;
-	btf_rec__visit_ids(m->rec, merge_id, m);
-	ret = btf_table__add_raw(m->tab, m->rec);
-	return ret < 0 ? ret : 0;
+	ret = btf_table__add_raw(m->tab, btf_table__type(m->src, id));
+	if (ret < 0)
+		return ret;
+	t = btf_table__type_mut(m->tab, ret);
+	ret = btf_rec__visit_strs(t, merge_str, m);
+	if (!ret)
+		btf_rec__visit_ids(t, merge_id, m);
+	return ret;
 }
 
 static int merge_vars(struct merge *m, const struct cu_out *out)

@@ -143,6 +143,7 @@ static int file_open(struct dwarf_file *f, const char *path)
 		return -EINVAL;
 	}
 	f->is_rel = ehdr.e_type == ET_REL;
+	f->big_endian = ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
 	file_find_dstr(f);
 	return 0;
 }
@@ -231,69 +232,6 @@ static bool base_has_flat_arrays(const struct btf_table *tab)
 	return true;
 }
 
-/* The units BTF is made of: full compile units not in excluded languages */
-static bool unit_is_read(struct dwarf_file *f, Dwarf_Die *cudie,
-			 uint8_t unit_type)
-{
-	int lang = dwarf_srclang(cudie);
-	unsigned int i;
-
-	for (i = 0; i < f->nr_lang_exclude; i++)
-		if (lang >= 0 && (unsigned int)lang == f->lang_exclude[i])
-			return false;
-	return unit_type == DW_UT_compile;
-}
-
-static void load_error(struct dwarf_file *f, Dwarf_Off off, int err)
-{
-	msg__error("%s: unit at %#llx: %s", f->path, (unsigned long long)off,
-		   err == -E2BIG ? "too many types or strings for BTF" :
-		   strerror(-err));
-}
-
-static int load_units(struct dwarf_file *f, struct merge *m)
-{
-	struct cu_scratch scratch = { 0 };
-	struct cu_out out = { 0 };
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	uint8_t unit_type;
-	Dwarf_Die cudie;
-	int r, err = 0;
-
-	while (!err && (r = dwarf_next_unit(f->dbg, off, &next, &hsize, NULL,
-					    NULL, NULL, NULL, NULL, NULL)) == 0) {
-		if (!dwarf_offdie(f->dbg, off + hsize, &cudie)) {
-			msg__error("%s: unit at %#llx: %s", f->path,
-				   (unsigned long long)off, dwarf_errmsg(-1));
-			err = -EINVAL;
-			break;
-		}
-		if (dwarf_cu_info(cudie.cu, NULL, &unit_type, NULL, NULL, NULL,
-				  NULL, NULL) || unit_type != DW_UT_compile) {
-			merge__warn(m, WARN_UNIT, off);
-		} else if (unit_is_read(f, &cudie, unit_type)) {
-			err = cu__encode(f, off, next, &cudie, &scratch, &out);
-			if (err) {
-				msg__error("%s", out.errmsg ? out.errmsg : f->path);
-				break;
-			}
-			err = merge__cu(m, &out);
-			if (err)
-				load_error(f, off, err);
-		}
-		off = next;
-	}
-	if (!err && r < 0) {
-		msg__error("%s: cannot read the unit at %#llx: %s", f->path,
-			   (unsigned long long)off, dwarf_errmsg(-1));
-		err = -EINVAL;
-	}
-	cu_out__free(&out);
-	cu_scratch__free(&scratch);
-	return err;
-}
-
 int dwarf_reader__load(const char *path, struct btf_table *tab,
 		       const struct dwarf_reader_opts *opts)
 {
@@ -316,7 +254,7 @@ int dwarf_reader__load(const char *path, struct btf_table *tab,
 		}
 	}
 	if (!err)
-		err = load_units(&f, m);
+		err = units__load(&f, m, opts ? opts->nr_threads : 1);
 	if (!err) {
 		err = merge__finish(m);
 		if (err)

@@ -127,7 +127,7 @@ static int type_modifier(struct cu_enc *e, Dwarf_Die *die, unsigned int kind)
 	if (id < 0)
 		return type_fail(e, die, id);
 	cu__map(e, die, id);
-	return cu__ref_attr(e, id, REF_FIELD, &da, AS_TYPE, die);
+	return cu__ref_attr(e, id, REF_FIELD, &da, AS_TYPE);
 }
 
 /* A DIE BTF has no record for, which stands for its DW_AT_type (or void) */
@@ -201,7 +201,7 @@ static int type_pointer(struct cu_enc *e, Dwarf_Die *die)
 		last = ret;
 	}
 	e->nr_tags = from;
-	return cu__ref_attr(e, last, REF_FIELD, &da, AS_TYPE, die);
+	return cu__ref_attr(e, last, REF_FIELD, &da, AS_TYPE);
 }
 
 static int type_typedef(struct cu_enc *e, Dwarf_Die *die)
@@ -221,7 +221,7 @@ static int type_typedef(struct cu_enc *e, Dwarf_Die *die)
 	if (id < 0)
 		return type_fail(e, die, id);
 	cu__map(e, die, id);
-	err = cu__ref_attr(e, id, REF_FIELD, &da, AS_TYPE, die);
+	err = cu__ref_attr(e, id, REF_FIELD, &da, AS_TYPE);
 	if (!err)
 		err = cu__push_child_tags(e, die, -1);
 	if (!err)
@@ -314,72 +314,78 @@ static int type_array(struct cu_enc *e, Dwarf_Die *die)
 	if (err)
 		return type_fail(e, die, err);
 	cu__map(e, die, first);
-	return cu__ref_attr(e, last, ARRAY_ELEM_FIELD, &da, AS_TYPE, die);
+	return cu__ref_attr(e, last, ARRAY_ELEM_FIELD, &da, AS_TYPE);
+}
+
+/* DW_AT_data_member_location: a constant, or DWARF 2's DW_OP_plus_uconst */
+static int member_location(Dwarf_Attribute *loc, uint64_t *byte_off)
+{
+	unsigned int shift = 0;
+	Dwarf_Block b;
+	Dwarf_Word v;
+	size_t i;
+
+	if (!dwarf_formudata(loc, &v)) {
+		*byte_off = v;
+		return 0;
+	}
+	if (dwarf_formblock(loc, &b) || b.length < 2 ||
+	    (b.data[0] != DW_OP_plus_uconst && b.data[0] != DW_OP_constu))
+		return -EINVAL;
+	*byte_off = 0;
+	for (i = 1; i < b.length && shift < 64; i++, shift += 7) {
+		*byte_off |= (uint64_t)(b.data[i] & 0x7f) << shift;
+		if (!(b.data[i] & 0x80))
+			return 0;
+	}
+	return -EINVAL;
 }
 
 /*
- * Offset in bits of a member from the start of its struct.  DWARF 4
- * bitfields give the storage unit's byte offset and size and the offset of
- * the field's most significant bit from the unit's most significant bit.
+ * Bits from the start of a DWARF 4 bitfield's storage unit (byte size
+ * DW_AT_byte_size, or its type's) to the field: DW_AT_bit_offset counts
+ * from the unit's most significant bit to the field's, and BTF from the
+ * least significant bits on little-endian machines.
  */
+static uint64_t member_unit_bits(struct cu_enc *e, struct die_attrs *da)
+{
+	int64_t unit_bits = attrs__udata(da, AS_BYTE_SIZE, 0) * 8, msb_off;
+	uint64_t bit_size = attrs__udata(da, AS_BIT_SIZE, 0);
+	Dwarf_Die type;
+	Dwarf_Word sz;
+
+	if (!unit_bits && attrs__ref(da, AS_TYPE, &type) &&
+	    !dwarf_aggregate_size(&type, &sz))
+		unit_bits = sz * 8;
+	if (!unit_bits)
+		return 0;
+	/* absent, it is 0: the field starts at the unit's top bit */
+	if (!attrs__has(da, AS_BIT_OFFSET) ||
+	    dwarf_formsdata(&da->a[AS_BIT_OFFSET], &msb_off))
+		msb_off = 0;
+	if (e->file->big_endian)
+		return msb_off;
+	return unit_bits - msb_off - bit_size;
+}
+
+/* Offset in bits of a member from the start of its struct */
 static int member_bit_offset(struct cu_enc *e, Dwarf_Die *die,
 			     struct die_attrs *da, uint64_t *bit_off)
 {
-	uint64_t byte_off = 0, bit_size;
-	Dwarf_Attribute *loc = &da->a[AS_MEMBER_LOCATION];
-	Dwarf_Word v;
-	Dwarf_Block block;
-	int64_t unit_bits, msb_off;
+	uint64_t byte_off = 0;
 
 	if (attrs__has(da, AS_DATA_BIT_OFFSET)) {
 		*bit_off = attrs__udata(da, AS_DATA_BIT_OFFSET, 0);
 		return 0;
 	}
-	if (attrs__has(da, AS_MEMBER_LOCATION)) {
-		if (!dwarf_formudata(loc, &v)) {
-			byte_off = v;
-		} else if (!dwarf_formblock(loc, &block) && block.length > 1 &&
-			   (block.data[0] == DW_OP_plus_uconst ||
-			    block.data[0] == DW_OP_constu)) {
-			const unsigned char *p = block.data + 1;
-			unsigned int shift = 0;
-
-			do
-				byte_off |= (uint64_t)(*p & 0x7f) << shift, shift += 7;
-			while ((*p++ & 0x80) && p < block.data + block.length &&
-			       shift < 64);
-		} else {
-			return cu__error(e, die, -EINVAL,
-					 "DW_AT_data_member_location is not a constant offset");
-		}
-	}
+	if (attrs__has(da, AS_MEMBER_LOCATION) &&
+	    member_location(&da->a[AS_MEMBER_LOCATION], &byte_off))
+		return cu__error(e, die, -EINVAL,
+				 "DW_AT_data_member_location is not a constant offset");
 	*bit_off = byte_off * 8;
-	bit_size = attrs__udata(da, AS_BIT_SIZE, 0);
-	if (!bit_size || !attrs__has(da, AS_BIT_OFFSET))
-		return 0;
-	unit_bits = attrs__udata(da, AS_BYTE_SIZE, 0) * 8;
-	if (!unit_bits) {
-		Dwarf_Die type;
-		Dwarf_Word sz;
-
-		if (attrs__ref(da, AS_TYPE, &type) && !dwarf_aggregate_size(&type, &sz))
-			unit_bits = sz * 8;
-	}
-	if (!unit_bits)
-		return 0;
-	if (dwarf_formsdata(&da->a[AS_BIT_OFFSET], &msb_off))
-		msb_off = 0;
-	/* little-endian: count from the least significant bit instead */
-	*bit_off += unit_bits - msb_off - bit_size;
+	if (attrs__has(da, AS_BIT_SIZE))
+		*bit_off += member_unit_bits(e, da);
 	return 0;
-}
-
-/* The DIE attribute @s of @da names, as an offset; 0 when absent */
-static Dwarf_Off type_target(struct die_attrs *da, enum attr_slot s)
-{
-	Dwarf_Die target;
-
-	return attrs__ref(da, s, &target) ? dwarf_dieoffset(&target) : 0;
 }
 
 /*
@@ -416,7 +422,7 @@ static int type_member(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 	m = &s->members[(*n)++];
 	m->bit_off = bit_off;
 	m->bitfield_size = attrs__udata(&da, AS_BIT_SIZE, 0);
-	m->type = type_target(&da, AS_TYPE);
+	m->type = cu__target(e, &da, AS_TYPE);
 	if (m->bitfield_size > 255)
 		return cu__error(e, die, -EINVAL, "bitfield too wide for BTF");
 	return cu__name(e, attrs__str(&da, AS_NAME), &m->name) ?
@@ -667,7 +673,7 @@ static int type_read_params(struct cu_enc *e, Dwarf_Die *die, bool *varargs,
 			if (err)
 				break;
 			p = &s->params[e->nr_params++];
-			p->type = type_target(&da, AS_TYPE);
+			p->type = cu__target(e, &da, AS_TYPE);
 			err = cu__name(e, attrs__str(&da, AS_NAME), &p->name);
 		} else if (tag != DW_TAG_LLVM_annotation) {
 			*nested = true;
@@ -724,7 +730,7 @@ static int type_proto(struct cu_enc *e, Dwarf_Die *die)
 		e->nr_params = from;
 		return err;
 	}
-	id = types__add_proto(e, type_target(&da, AS_TYPE), from, varargs);
+	id = types__add_proto(e, cu__target(e, &da, AS_TYPE), from, varargs);
 	if (id < 0)
 		return type_fail(e, die, id);
 	cu__map(e, die, id);

@@ -207,7 +207,8 @@ static int fold_prepare(struct fold *f)
 	if (!f->shapes || !f->shape_off || !f->ref_off || !f->cls || !f->rep ||
 	    !f->new_id)
 		return -ENOMEM;
-	memcpy(f->shapes, data, len);
+	if (len)
+		memcpy(f->shapes, data, len);
 	for (i = 0; i < f->nr && !err; i++) {
 		struct btf_type *t = (struct btf_type *)(f->shapes + at);
 

@@ -169,7 +169,8 @@ static int idx_lookup(struct cand_index *ci, const struct btf_type *lt,
 			return -ENOMEM;
 		out->all[out->nr_all++] = id;
 	}
-	qsort(out->all, out->nr_all, sizeof(*out->all), cmp_u32);
+	if (out->nr_all > 1)
+		qsort(out->all, out->nr_all, sizeof(*out->all), cmp_u32);
 	if (out->nr_all && out->all[0] < split_start) {
 		for (i = 0; i < out->nr_all && out->all[i] < split_start; i++)
 			n++;
@@ -178,7 +179,8 @@ static int idx_lookup(struct cand_index *ci, const struct btf_type *lt,
 	out->live = malloc((out->nr_all + 1) * sizeof(*out->live));
 	if (!out->live)
 		return -ENOMEM;
-	memcpy(out->live, out->all, out->nr_all * sizeof(*out->live));
+	if (out->nr_all)
+		memcpy(out->live, out->all, out->nr_all * sizeof(*out->live));
 	out->nr_live = out->nr_all;
 	return 0;
 }
@@ -363,11 +365,25 @@ static int run_live(struct run *r, const struct relo_ctx *rc,
 	return 0;
 }
 
+/* What a result patches in, for -v */
+static void res_text(const struct core_res *res, unsigned int kind, char *buf,
+		     size_t len)
+{
+	if (res->poison)
+		snprintf(buf, len, "instruction poisoned");
+	else if (kind == CORE_TYPE_ID_TARGET && res->val)
+		snprintf(buf, len, "a type ID");
+	else
+		snprintf(buf, len, "value %llu", (unsigned long long)res->val);
+}
+
 /* Mark every matching candidate, and say so when asked */
 static int run_keep(struct run *r, const struct relo_ctx *rc,
 		    const struct cand_list *cl)
 {
-	char text[256];
+	char text[512], spec[256], val[64];
+	unsigned int kind = rc->relo->kind;
+	struct core_res none;
 	uint32_t i, nr = 0;
 	int err;
 
@@ -378,20 +394,25 @@ static int run_keep(struct run *r, const struct relo_ctx *rc,
 		if (err)
 			return err;
 		nr++;
-		memcpy(text, "kept ", 5);
-		spec_text(&r->specs[i], text + 5, sizeof(text) - 5);
+		spec_text(&r->specs[i], spec, sizeof(spec));
+		res_text(&r->res[i], kind, val, sizeof(val));
+		snprintf(text, sizeof(text), "%s, %s: kept", spec, val);
 		relo_info(r, rc, text);
 	}
-	if (!nr)
-		relo_info(r, rc, cl->nr_all ?
-			  "no matching candidate: nothing kept" :
-			  "no candidate: nothing kept");
+	if (nr)
+		return 0;
+	core__calc(NULL, kind, &none);
+	res_text(&none, kind, val, sizeof(val));
+	snprintf(text, sizeof(text), "%s, %s: nothing kept",
+		 cl->nr_all ? "no matching candidate" : "no candidate", val);
+	relo_info(r, rc, text);
 	return 0;
 }
 
 static int run_relo(struct run *r, struct obj_run *or, struct relo_ctx *rc)
 {
 	const struct btf_table *lt = rc->obj->btf;
+	struct core_res local_res;
 	const char *why, *name;
 	struct cand_list *cl;
 	int err;
@@ -412,6 +433,10 @@ static int run_relo(struct run *r, struct obj_run *or, struct relo_ctx *rc)
 	}
 	if (!*name) {
 		relo_error(rc, "the root type is anonymous");
+		return -EINVAL;
+	}
+	if (core__calc(&rc->local, rc->relo->kind, &local_res)) {
+		relo_error(rc, "the relocation cannot be computed on the object's own types");
 		return -EINVAL;
 	}
 	err = obj_run_cands(r, or, rc->relo->type_id, &cl);

@@ -30,6 +30,8 @@ while read -r tname target; do
 		check "$tname: $b relocates the same" min_same_relocation "$o" "$target" "$min"
 		relocs=$((relocs + $(min_nr_relocs "$tmp/$tname-$b-$b.bpf.full")))
 		check "$tname: $b: programs that load still load" min_loads_kept "$o" "$target" "$min"
+		check "$tname: $b: btfenc -v computes the values libbpf patches in" \
+			min_values_agree "$o" "$target"
 		loaded=$((loaded + $(grep -c ': loaded$' "$tmp/$tname-$b-$b.bpf.ldmin")))
 		[ -n "$(bpftool btf dump file "$min")" ] &&
 			check "$tname: the kernel accepts $b's minimized BTF" "$TOOLS/btfload" "$min"
@@ -39,6 +41,7 @@ while read -r tname target; do
 		fi
 	done
 	echo "$tname: $relocs CO-RE relocations compared, $loaded programs loaded"
+	echo "$tname: per-object minimized BTF: $ours bytes in all, bpftool's: $theirs"
 	check "$tname: per-object files no larger than bpftool's ($ours <= $theirs bytes)" \
 		[ "$ours" -le "$theirs" ]
 	all=$tmp/$tname-all.btf
@@ -48,8 +51,11 @@ while read -r tname target; do
 	bpftool gen min_core_btf "$target" "$tmp/all.bpftool" "${objs[@]}" >/dev/null 2>&1 &&
 		echo "$tname: all objects: $(stat -c %s "$all") bytes, bpftool's $(stat -c %s "$tmp/all.bpftool")"
 	for o in "${objs[@]}"; do
-		check "$tname: $(basename "$o" .bpf.o) relocates the same with the joint BTF" \
+		b=$(basename "$o" .bpf.o)
+		check "$tname: $b relocates the same with the joint BTF" \
 			min_same_relocation "$o" "$target" "$all"
+		check "$tname: $b: programs that load still load with the joint BTF" \
+			min_loads_kept "$o" "$target" "$all"
 	done
 done < <(min_targets)
 finish

@@ -311,3 +311,112 @@ testdata_bpf_objs()
 	out=$dir/libbpf-tools-$ver
 	printf '%s\n' "$out"
 }
+
+# The files of Debian's kernel source that run pahole in a kernel build:
+# how $(PAHOLE_FLAGS) is computed (scripts/pahole-flags.sh up to 6.7,
+# scripts/Makefile.btf since), the version test and the Kconfig symbols
+# built on it, the vmlinux step (gen_btf in scripts/link-vmlinux.sh) and the
+# module step (scripts/Makefile.modfinal).  Only these, never the tree.
+TESTDATA_KERNEL_SCRIPTS="
+	Makefile init/Kconfig lib/Kconfig.debug
+	scripts/pahole-version.sh scripts/pahole-flags.sh scripts/Makefile.btf
+	scripts/link-vmlinux.sh scripts/Makefile.modfinal
+"
+
+# Prints "<package> <version>": linux-source-<major.minor> of the cloud
+# kernel's upstream version, at the kernel package's own version when apt
+# has it (both come from Debian's "linux" source package).
+testdata_resolve_kernel_source()
+{
+	local res kver pkg ver
+
+	res=$(testdata_resolve_kernel) || return 1
+	kver=${res#* }
+	pkg=linux-source-$(printf '%s\n' "$kver" | cut -d. -f1-2)
+	if apt-cache show "$pkg=$kver" >/dev/null 2>&1; then
+		ver=$kver
+	else
+		ver=$(apt-cache policy "$pkg" 2>/dev/null |
+		      awk '$1 == "Candidate:" { print $2; exit }')
+		[ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
+		case $ver in
+		"${kver%%-*}"-*) ;;
+		*) echo "testdata: $pkg $ver is not the kernel's ${kver%%-*}" >&2 ;;
+		esac
+	fi
+	printf '%s %s\n' "$pkg" "$ver"
+}
+
+# Extract TESTDATA_KERNEL_SCRIPTS from the source tarball inside <deb> into
+# the new dir <out>.  Members missing from this tree (pahole-flags.sh or
+# Makefile.btf) are not an error; a broken stream is.
+testdata_extract_kernel_scripts()
+(
+	local deb=$1 out=$2 pkg=$3 ver=$4 tmp src f members=()
+
+	set -o pipefail
+	tmp=$(testdata_tmpdir "$out") || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	src=${pkg}.tar.xz
+	for f in $TESTDATA_KERNEL_SCRIPTS; do
+		members+=("$pkg/$f")
+	done
+	echo "testdata: extracting the pahole steps of the kernel build from ${deb##*/}" >&2
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$src" |
+		tar -xJ -C "$tmp" "${members[@]}" 2>"$tmp/tar.err"
+	if [ $? -ne 0 ] &&
+	   grep -v -e 'Not found in archive' -e 'Exiting with failure status' "$tmp/tar.err" >&2; then
+		testdata_err "$deb: cannot extract $src (truncated? delete it to download again)"
+		exit 1
+	fi
+	for f in scripts/pahole-version.sh scripts/link-vmlinux.sh scripts/Makefile.modfinal; do
+		[ -f "$tmp/$pkg/$f" ] || { testdata_err "$deb: $src has no $f"; exit 1; }
+	done
+	[ -f "$tmp/$pkg/scripts/pahole-flags.sh" ] || [ -f "$tmp/$pkg/scripts/Makefile.btf" ] ||
+		{ testdata_err "$deb: $src has neither scripts/pahole-flags.sh nor scripts/Makefile.btf"; exit 1; }
+	mv "$tmp/$pkg"/* "$tmp/" && rmdir "$tmp/$pkg" && rm -f "$tmp/tar.err" || exit 1
+	printf '%s %s\n' "$pkg" "$ver" >"$tmp/PACKAGE" || exit 1
+	rm -rf "$out"
+	mv -T "$tmp" "$out" || exit 1
+	trap - EXIT
+)
+
+testdata_make_kernel_scripts()
+{
+	local dir=$1 pkg=$2 ver=$3 out=$1/$2-$3 deb
+
+	[ -f "$out/PACKAGE" ] && return 0
+	rm -rf "$dir/.tmp-${out##*/}".* "$dir"/.download.*
+	deb=$(testdata_fetch_deb "$dir" "$pkg" "$ver") || return 1
+	testdata_extract_kernel_scripts "$deb" "$out" "$pkg" "$ver"
+}
+
+# Prints a directory holding the TESTDATA_KERNEL_SCRIPTS of Debian's source
+# of the cloud kernel: <dir>/linux-source-<M.m>-<version>/ in the kernel
+# tree's layout, with PACKAGE holding package and version (not VERSION,
+# which marks a kernel directory for testdata_cached_kernel).
+testdata_kernel_scripts()
+{
+	local dir res pkg ver v
+
+	dir=$(testdata_dir)
+	mkdir -p "$dir" 2>/dev/null
+	if ! res=$(testdata_resolve_kernel_source); then
+		v=$(printf '%s\n' "$dir"/linux-source-*/PACKAGE | sort -V | tail -n 1)
+		if [ -f "$v" ]; then
+			echo "testdata: apt cannot resolve linux-source, using ${v%/PACKAGE}" >&2
+			printf '%s\n' "${v%/PACKAGE}"
+			return 0
+		fi
+		testdata_err "apt cannot resolve linux-source of $TESTDATA_KERNEL_META (no network or package lists?)"
+		return 1
+	fi
+	pkg=${res% *}
+	ver=${res#* }
+	if [ ! -f "$dir/$pkg-$ver/PACKAGE" ]; then
+		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
+		testdata_locked "$dir/.lock-kernel" testdata_make_kernel_scripts "$dir" "$pkg" "$ver" ||
+			return 1
+	fi
+	printf '%s\n' "$dir/$pkg-$ver"
+}

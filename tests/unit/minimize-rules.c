@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * minimize__run on tables built through the API, for what the real
+ * kernels and compilers at hand do not exercise: TYPE_TAG on a member's
+ * path, a FWD target, pointers to unneeded types folded into one "void *",
+ * candidates that disagree (libbpf rejects those), keeping every matching
+ * candidate (libbpf's shrinking candidate list depends on the order it
+ * meets records in), enums kept whole only when their values are read, a
+ * split target (base first, split output or standalone), bad access
+ * strings, and a deterministic output.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btf_io.h"
+#include "msg.h"
+#include "minimize/minimize_int.h"
+
+static int failures;
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
+			__LINE__, #cond);				\
+		failures++;						\
+	}								\
+} while (0)
+
+static struct btf_table *must(struct btf_table *t)
+{
+	if (!t) {
+		perror("btf_table__new");
+		exit(1);
+	}
+	return t;
+}
+
+/* A relocation on local type @type_id with access string @access */
+static void relo(struct minimize_obj *obj, const char *sec, uint32_t type_id,
+		 const char *access, unsigned int kind)
+{
+	struct core_relo r = { 0, type_id, 0, kind };
+	long off = btf_table__add_str(obj->btf, access);
+
+	r.access_str_off = off;
+	if (off < 0 || minimize_obj__add_relo(obj, sec, &r)) {
+		fprintf(stderr, "cannot add relocation %s\n", access);
+		exit(1);
+	}
+}
+
+static int run(const struct btf_table *target, struct minimize_obj *obj,
+	       bool standalone, struct btf_table **out)
+{
+	struct minimize_opts opts = { .standalone = standalone };
+
+	return minimize__run(target, &obj, 1, &opts, out);
+}
+
+/* The ID of the own type named @name of @kind, or 0 */
+static uint32_t find(const struct btf_table *tab, unsigned int kind,
+		     const char *name)
+{
+	uint32_t id;
+
+	for (id = btf_table__start_id(tab); id < btf_table__type_cnt(tab); id++)
+		if (btf_kind(btf_table__type(tab, id)) == kind &&
+		    !strcmp(btf_table__name(tab, id), name))
+			return id;
+	return 0;
+}
+
+static unsigned int count_kind(const struct btf_table *tab, unsigned int kind)
+{
+	uint32_t counts[BTF_KIND_NR];
+
+	btf_table__count_kinds(tab, counts);
+	return counts[kind];
+}
+
+/*
+ * struct s { int __rcu_tag *a; struct other *b; struct other *c; } where
+ * the two plain pointers are distinct records: accessing a and b keeps the
+ * tag chain and one "void *".
+ */
+static void test_tag_and_void_pointers(void)
+{
+	struct btf_table *t = must(btf_table__new()), *l = must(btf_table__new());
+	struct btf_table *out = NULL;
+	struct minimize_obj *obj;
+	const struct btf_type *s;
+	uint32_t id;
+
+	btf_table__add_int(t, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "other", 4);	/* 2 */
+	btf_table__add_member(t, "y", 1, 0, 0);
+	btf_table__add_ref(t, BTF_KIND_PTR, NULL, 2);			/* 3 */
+	btf_table__add_ref(t, BTF_KIND_TYPE_TAG, "rcu", 3);		/* 4 */
+	btf_table__add_ref(t, BTF_KIND_PTR, NULL, 2);			/* 5 */
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "s", 24);		/* 6 */
+	btf_table__add_member(t, "a", 4, 0, 0);
+	btf_table__add_member(t, "b", 3, 64, 0);
+	btf_table__add_member(t, "c", 5, 128, 0);
+
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "other", 4);	/* 2 */
+	btf_table__add_ref(l, BTF_KIND_PTR, NULL, 2);			/* 3 */
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "s", 24);		/* 4 */
+	btf_table__add_member(l, "a", 3, 0, 0);
+	btf_table__add_member(l, "b", 3, 64, 0);
+	btf_table__add_member(l, "c", 3, 128, 0);
+	obj = minimize_obj__new("tags.o", l);
+	relo(obj, "kprobe/a", 4, "0:0", CORE_FIELD_BYTE_OFFSET);
+	relo(obj, "kprobe/a", 4, "0:2", CORE_FIELD_BYTE_OFFSET);
+
+	CHECK(run(t, obj, false, &out) == 0);
+	CHECK(out && btf_table__nr_own(out) == 3);
+	CHECK(out && count_kind(out, BTF_KIND_PTR) == 1);
+	CHECK(out && count_kind(out, BTF_KIND_TYPE_TAG) == 1);
+	CHECK(out && !find(out, BTF_KIND_STRUCT, "other"));
+	id = out ? find(out, BTF_KIND_STRUCT, "s") : 0;
+	CHECK(id);
+	if (id) {
+		s = btf_table__type(out, id);
+		CHECK(s->size == 24 && btf_vlen(s) == 2);
+		CHECK(btf_member_bit_offset(s, 1) == 128);
+		/* both members point, through the tag or not, to "void *" */
+		CHECK(btf_kind(btf_table__type(out, btf_members(s)[0].type)) ==
+		      BTF_KIND_TYPE_TAG);
+		CHECK(btf_table__type(out, btf_table__type(out, btf_members(s)[0].type)->type) ==
+		      btf_table__type(out, btf_members(s)[1].type));
+		CHECK(btf_table__type(out, btf_members(s)[1].type)->type == 0);
+	}
+	btf_table__free(out);
+	minimize__free_obj(obj);
+	btf_table__free(t);
+}
+
+/* A FWD candidate; TYPE_SIZE follows pointers to a struct's size */
+static void test_fwd_and_type_size(void)
+{
+	struct btf_table *t = must(btf_table__new()), *l = must(btf_table__new());
+	struct btf_table *out = NULL;
+	struct minimize_obj *obj;
+	uint32_t id;
+
+	btf_table__add_fwd(t, "opaque", false);				/* 1 */
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "big", 64);	/* 2 */
+	btf_table__add_member(t, "x", 0, 0, 0);
+	btf_table__add_ref(t, BTF_KIND_PTR, NULL, 2);			/* 3 */
+	btf_table__add_ref(t, BTF_KIND_TYPEDEF, "big_p", 3);		/* 4 */
+
+	btf_table__add_fwd(l, "opaque", false);				/* 1 */
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "big", 8);	/* 2 */
+	btf_table__add_ref(l, BTF_KIND_PTR, NULL, 2);			/* 3 */
+	btf_table__add_ref(l, BTF_KIND_TYPEDEF, "big_p", 3);		/* 4 */
+	obj = minimize_obj__new("fwd.o", l);
+	relo(obj, "kprobe/a", 1, "0", CORE_TYPE_EXISTS);
+	relo(obj, "kprobe/a", 4, "0", CORE_TYPE_SIZE);
+
+	CHECK(run(t, obj, false, &out) == 0);
+	CHECK(out && find(out, BTF_KIND_FWD, "opaque"));
+	id = out ? find(out, BTF_KIND_STRUCT, "big") : 0;
+	CHECK(id && btf_table__type(out, id)->size == 64 &&
+	      btf_vlen(btf_table__type(out, id)) == 0);
+	CHECK(out && find(out, BTF_KIND_TYPEDEF, "big_p"));
+	btf_table__free(out);
+	minimize__free_obj(obj);
+	btf_table__free(t);
+}
+
+/* Two flavors with the field at different offsets: rejected */
+static void test_ambiguity(void)
+{
+	struct btf_table *t = must(btf_table__new()), *l = must(btf_table__new());
+	struct btf_table *out = NULL;
+	struct minimize_obj *obj;
+
+	btf_table__add_int(t, "int", 4, BTF_INT_SIGNED, 32);
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "amb", 8);
+	btf_table__add_member(t, "a", 1, 0, 0);
+	btf_table__add_member(t, "x", 1, 32, 0);
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "amb___v2", 4);
+	btf_table__add_member(t, "x", 1, 0, 0);
+
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "amb", 8);
+	btf_table__add_member(l, "a", 1, 0, 0);
+	btf_table__add_member(l, "x", 1, 32, 0);
+	obj = minimize_obj__new("amb.o", l);
+	relo(obj, "kprobe/a", 2, "0:1", CORE_FIELD_BYTE_OFFSET);
+
+	CHECK(run(t, obj, false, &out) == -EINVAL);
+	CHECK(!out);
+	minimize__free_obj(obj);
+	btf_table__free(t);
+}
+
+/*
+ * foo.a matches both flavors, foo.b only the second.  Keeping only the
+ * first match of each record (foo {a}, foo___2 {b}) would make libbpf,
+ * which drops foo___2 after foo.a fails on it, miss foo.b: every match is
+ * kept, so foo___2 keeps both members.
+ */
+static void test_all_matches_kept(void)
+{
+	struct btf_table *t = must(btf_table__new()), *l = must(btf_table__new());
+	struct btf_table *out = NULL;
+	struct minimize_obj *obj;
+	uint32_t id;
+
+	btf_table__add_int(t, "int", 4, BTF_INT_SIGNED, 32);
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "foo", 4);
+	btf_table__add_member(t, "a", 1, 0, 0);
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "foo___2", 8);
+	btf_table__add_member(t, "a", 1, 0, 0);
+	btf_table__add_member(t, "b", 1, 32, 0);
+
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "foo", 8);
+	btf_table__add_member(l, "a", 1, 0, 0);
+	btf_table__add_member(l, "b", 1, 32, 0);
+	obj = minimize_obj__new("prune.o", l);
+	relo(obj, "kprobe/a", 2, "0:0", CORE_FIELD_BYTE_OFFSET);
+	relo(obj, "kprobe/a", 2, "0:1", CORE_FIELD_BYTE_OFFSET);
+
+	CHECK(run(t, obj, false, &out) == 0);
+	id = out ? find(out, BTF_KIND_STRUCT, "foo___2") : 0;
+	CHECK(id && btf_vlen(btf_table__type(out, id)) == 2);
+	id = out ? find(out, BTF_KIND_STRUCT, "foo") : 0;
+	CHECK(id && btf_vlen(btf_table__type(out, id)) == 1);
+	btf_table__free(out);
+	minimize__free_obj(obj);
+	btf_table__free(t);
+}
+
+/* An enum as a member's type is a shell; an enum value read keeps all */
+static void test_enums(void)
+{
+	struct btf_table *t = must(btf_table__new()), *l = must(btf_table__new());
+	struct btf_table *out = NULL;
+	struct minimize_obj *obj;
+	uint32_t id;
+
+	btf_table__add_enum(t, BTF_KIND_ENUM, "color", 4, false);	/* 1 */
+	btf_table__add_enum_value(t, "RED", 0);
+	btf_table__add_enum_value(t, "GREEN", 1);
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "paint", 4);	/* 2 */
+	btf_table__add_member(t, "c", 1, 0, 0);
+	btf_table__add_enum(t, BTF_KIND_ENUM64, "big", 8, false);	/* 3 */
+	btf_table__add_enum_value(t, "HUGE", 1ll << 40);
+
+	btf_table__add_enum(l, BTF_KIND_ENUM, "color", 4, false);	/* 1 */
+	btf_table__add_enum_value(l, "RED", 0);
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "paint", 4);	/* 2 */
+	btf_table__add_member(l, "c", 1, 0, 0);
+	btf_table__add_enum(l, BTF_KIND_ENUM, "big", 4, false);	/* 3 */
+	btf_table__add_enum_value(l, "HUGE", 1);
+	obj = minimize_obj__new("enum.o", l);
+	relo(obj, "kprobe/a", 2, "0:0", CORE_FIELD_SIGNED);
+
+	CHECK(run(t, obj, false, &out) == 0);
+	id = out ? find(out, BTF_KIND_ENUM, "color") : 0;
+	CHECK(id && btf_vlen(btf_table__type(out, id)) == 0);
+	btf_table__free(out);
+	out = NULL;
+
+	relo(obj, "kprobe/a", 3, "0", CORE_ENUMVAL_VALUE);
+	relo(obj, "kprobe/a", 1, "0", CORE_ENUMVAL_EXISTS);
+	CHECK(run(t, obj, false, &out) == 0);
+	id = out ? find(out, BTF_KIND_ENUM, "color") : 0;
+	CHECK(id && btf_vlen(btf_table__type(out, id)) == 2);
+	id = out ? find(out, BTF_KIND_ENUM64, "big") : 0;
+	CHECK(id && btf_enum64_value(btf_enums64(btf_table__type(out, id))) ==
+	      1ull << 40);
+	btf_table__free(out);
+	minimize__free_obj(obj);
+	btf_table__free(t);
+}
+
+/*
+ * Split target: "shared" exists in the base and in the split part; only
+ * the base's is a candidate.  "mod" exists only in the split part.
+ */
+static void test_split(void)
+{
+	struct btf_table *base = must(btf_table__new()), *t, *l = must(btf_table__new());
+	struct btf_table *out = NULL;
+	struct minimize_obj *obj;
+	uint32_t id;
+
+	btf_table__add_int(base, "int", 4, BTF_INT_SIGNED, 32);	/* 1 */
+	btf_table__add_composite(base, BTF_KIND_STRUCT, "shared", 4);	/* 2 */
+	btf_table__add_member(base, "v", 1, 0, 0);
+	t = must(btf_table__new_split(base));
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "shared", 8);	/* 3 */
+	btf_table__add_member(t, "w", 1, 0, 0);
+	btf_table__add_member(t, "v", 1, 32, 0);
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "mod", 12);	/* 4 */
+	btf_table__add_member(t, "s", 2, 0, 0);
+	btf_table__add_member(t, "z", 1, 64, 0);
+
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "shared", 4);	/* 2 */
+	btf_table__add_member(l, "v", 1, 0, 0);
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "mod", 12);	/* 3 */
+	btf_table__add_member(l, "z", 1, 64, 0);
+	obj = minimize_obj__new("split.o", l);
+	relo(obj, "kprobe/a", 2, "0:0", CORE_FIELD_BYTE_OFFSET);
+	relo(obj, "kprobe/a", 3, "0:0", CORE_FIELD_BYTE_OFFSET);
+
+	CHECK(run(t, obj, false, &out) == 0);
+	CHECK(out && btf_table__base(out) == base);
+	CHECK(out && btf_table__nr_own(out) == 1);
+	id = out ? find(out, BTF_KIND_STRUCT, "mod") : 0;
+	CHECK(id == btf_table__start_id(t));
+	CHECK(id && btf_members(btf_table__type(out, id))[0].type == 1);
+	btf_table__free(out);
+	out = NULL;
+
+	CHECK(run(t, obj, true, &out) == 0);
+	CHECK(out && !btf_table__base(out));
+	id = out ? find(out, BTF_KIND_STRUCT, "shared") : 0;
+	CHECK(id && btf_table__type(out, id)->size == 4);
+	CHECK(out && count_kind(out, BTF_KIND_STRUCT) == 2);
+	btf_table__free(out);
+	minimize__free_obj(obj);
+	btf_table__free(t);
+	btf_table__free(base);
+}
+
+/* Access strings libbpf cannot parse: the run fails */
+static void test_bad_access(void)
+{
+	static const char *const bad[] = { "0:5", "x", "0::1", ":0", "1:" };
+	struct btf_table *t = must(btf_table__new());
+	struct btf_table *out;
+	struct minimize_obj *obj;
+	struct btf_table *l;
+	size_t i;
+
+	btf_table__add_int(t, "int", 4, BTF_INT_SIGNED, 32);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		l = must(btf_table__new());
+		btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);
+		btf_table__add_composite(l, BTF_KIND_STRUCT, "s", 4);
+		btf_table__add_member(l, "a", 1, 0, 0);
+		obj = minimize_obj__new("bad.o", l);
+		relo(obj, "kprobe/a", 2, bad[i], CORE_FIELD_BYTE_OFFSET);
+		out = NULL;
+		CHECK(run(t, obj, false, &out) == -EINVAL);
+		btf_table__free(out);
+		minimize__free_obj(obj);
+	}
+	btf_table__free(t);
+}
+
+/* Same inputs, same bytes */
+static void test_deterministic(void)
+{
+	struct btf_table *t = must(btf_table__new()), *l = must(btf_table__new());
+	struct btf_table *a = NULL, *b = NULL;
+	struct minimize_obj *obj;
+	void *da = NULL, *db = NULL;
+	size_t la = 0, lb = 0;
+	int i;
+
+	btf_table__add_int(t, "int", 4, BTF_INT_SIGNED, 32);
+	for (i = 0; i < 8; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "s%d", i);
+		btf_table__add_composite(t, BTF_KIND_STRUCT, name, 8);
+		btf_table__add_member(t, "a", 1, 0, 0);
+		btf_table__add_member(t, "b", 1, 32, 0);
+	}
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);
+	obj = minimize_obj__new("det.o", l);
+	for (i = 7; i >= 0; i -= 2) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "s%d", i);
+		btf_table__add_composite(l, BTF_KIND_STRUCT, name, 8);
+		btf_table__add_member(l, "b", 1, 32, 0);
+		relo(obj, "kprobe/a", btf_table__type_cnt(l) - 1, "0:0",
+		     CORE_FIELD_BYTE_OFFSET);
+	}
+	CHECK(run(t, obj, false, &a) == 0 && run(t, obj, false, &b) == 0);
+	CHECK(a && b && !btf_io__raw_data(a, &da, &la) &&
+	      !btf_io__raw_data(b, &db, &lb) && la == lb && !memcmp(da, db, la));
+	/* target order, not relocation order: s1 comes before s7 */
+	CHECK(a && find(a, BTF_KIND_STRUCT, "s1") < find(a, BTF_KIND_STRUCT, "s7"));
+	free(da);
+	free(db);
+	btf_table__free(a);
+	btf_table__free(b);
+	minimize__free_obj(obj);
+	btf_table__free(t);
+}
+
+int main(void)
+{
+	msg__set_level(MSG_QUIET);
+	test_tag_and_void_pointers();
+	test_fwd_and_type_size();
+	test_ambiguity();
+	test_all_matches_kept();
+	test_enums();
+	test_split();
+	test_bad_access();
+	test_deterministic();
+	if (failures) {
+		fprintf(stderr, "minimize-rules: %d checks failed\n", failures);
+		return 1;
+	}
+	printf("minimize-rules: all checks passed\n");
+	return 0;
+}
