@@ -228,7 +228,7 @@ cat "$vmlinux" "$ref" "${objs[@]}" "${modules[@]}" >/dev/null
 
 # --- measuring ---------------------------------------------------------
 
-declare -A WALLS RSSES CPUS FAILS SIZES HASHES
+declare -A WALLS=() RSSES=() CPUS=() FAILS=() SIZES=() HASHES=()
 M_WALL='' M_RSS='' M_CPU=''
 
 # timed LABEL COMMAND...: run COMMAND under GNU time, leaving its wall
@@ -509,6 +509,7 @@ scaling_row()
 first_line() { "$@" 2>&1 | head -n 1; }
 
 cmdline=$prog
+$anchors_only && cmdline+=" --anchors-only"
 if $quick; then
 	cmdline+=" --quick"
 elif [ "$nr_runs" -ne 5 ]; then
@@ -564,7 +565,8 @@ deterministic=true
 	row "btfenc -j$MIN_JOBS --min (${#objs[@]} objects)" "btfenc --min" "pahole+bpftool"
 	echo
 	if ! $have_btfenc; then
-		echo "btfenc's rows are filled in when the script runs with a built btfenc."
+		echo "btfenc's rows are filled in by running \`bench/run.sh -o BENCHMARKS.md\` with a"
+	echo "built btfenc."
 		echo
 	fi
 	if [ ${#modules[@]} -gt 0 ]; then

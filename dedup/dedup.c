@@ -751,11 +751,18 @@ struct dedup_input {
 	unsigned char *first;	/* bit per own string byte: starts a first copy */
 };
 
-static int dedup_id_ok(uint32_t *id, void *ctx)
+static int dedup_ids_ok(const struct btf_type *t, uint32_t type_cnt)
 {
-	const struct dedup_input *in = ctx;
+	struct dedup_refs r;
+	unsigned int i;
 
-	return *id < in->type_cnt ? 0 : -EINVAL;
+	dedup_refs_init(&r, t);
+	if (r.head && *r.head >= type_cnt)
+		return -EINVAL;
+	for (i = 0; i < r.n; i++)
+		if (r.vec[i * r.stride] >= type_cnt)
+			return -EINVAL;
+	return 0;
 }
 
 static int dedup_str_ok(uint32_t *off, void *ctx)
@@ -797,7 +804,7 @@ static int dedup_check_input(struct btf_table *tab, bool *strs_ok)
 	for (id = btf_table__start_id(tab); id < in.type_cnt && !err; id++) {
 		struct btf_type *t = btf_table__type_mut(tab, id);
 
-		err = btf_rec__visit_ids(t, dedup_id_ok, &in);
+		err = dedup_ids_ok(t, in.type_cnt);
 		if (*strs_ok && btf_rec__visit_strs(t, dedup_str_ok, &in))
 			*strs_ok = false;
 	}

@@ -76,7 +76,6 @@ struct dwarf_file {
 	bool type_tags;		/* TYPE_TAG from btf_type_tag annotations */
 	bool decl_tags;		/* DECL_TAG from btf_decl_tag annotations */
 	bool vars;		/* per-CPU VARs and their DATASEC */
-	bool flat_arrays;	/* int a[2][3] as ARRAY(6), as pahole does */
 	unsigned int nr_lang_exclude;
 	unsigned int lang_exclude[MAX_LANG_EXCLUDE];	/* DW_LANG_* */
 	bool is_rel;		/* ET_REL: symbol values are section-relative */

@@ -183,9 +183,14 @@ static int file_set_langs(struct dwarf_file *f, const char *list)
 		size_t len = strcspn(p, ",");
 		int code = lang_code(p, len);
 
-		if (code < 0 || f->nr_lang_exclude == MAX_LANG_EXCLUDE) {
-			msg__error("%s: unknown or too many languages to exclude: '%.*s'",
-				   f->path, (int)len, p);
+		if (code < 0) {
+			msg__error("unknown language to exclude: '%.*s'",
+				   (int)len, p);
+			return -EINVAL;
+		}
+		if (f->nr_lang_exclude == MAX_LANG_EXCLUDE) {
+			msg__error("more than %d languages to exclude",
+				   MAX_LANG_EXCLUDE);
 			return -EINVAL;
 		}
 		f->lang_exclude[f->nr_lang_exclude++] = code;
@@ -207,31 +212,6 @@ static void file_set_opts(struct dwarf_file *f,
 	f->select_func = funcs__select_pahole;
 }
 
-/*
- * Whether to flatten multi-dimensional arrays: only to agree with a base
- * that has no array of arrays, as a base pahole encoded does not.  Types
- * of a module that differ from the base's copies cannot be deduplicated
- * against them.
- */
-static bool base_has_flat_arrays(const struct btf_table *tab)
-{
-	const struct btf_table *base = btf_table__base(tab);
-	uint32_t id, n;
-
-	if (!base)
-		return false;
-	n = btf_table__type_cnt(base);
-	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf_table__type(base, id);
-
-		if (btf_kind(t) == BTF_KIND_ARRAY &&
-		    btf_kind(btf_table__type(base, btf_array(t)->type)) ==
-		    BTF_KIND_ARRAY)
-			return false;
-	}
-	return true;
-}
-
 int dwarf_reader__load(const char *path, struct btf_table *tab,
 		       const struct dwarf_reader_opts *opts)
 {
@@ -240,7 +220,6 @@ int dwarf_reader__load(const char *path, struct btf_table *tab,
 	int err;
 
 	file_set_opts(&f, opts);
-	f.flat_arrays = base_has_flat_arrays(tab);
 	err = file_set_langs(&f, opts ? opts->lang_exclude : NULL);
 	if (!err)
 		err = file_open(&f, path);

@@ -7,9 +7,16 @@
  * ET_DYN, or ET_REL with its relocations applied; compressed sections).
  * Output: records appended to @tab (a split table when the input is a module
  * on a base).  The output may hold duplicates (one copy per compilation
- * unit); dedup collapses them.  libdw is closed when loading returns: the
- * table owns every string.
- * Errors are printed here, naming the file and the DIE; -errno returned.
+ * unit, each unit's copy complete, never referring to another unit's);
+ * dedup collapses them.  It may hold more types than BTF can number until
+ * then.  libdw is closed when loading returns: the table owns every string.
+ * What is encoded follows pahole 1.24 (FUNCs for functions with a symbol,
+ * one per name, first unit wins; VARs for per-CPU variables only;
+ * int a[2][3] flattened to ARRAY(6) as in the kernel's BTF).  The output is
+ * the same for any nr_threads.
+ * Errors are printed here, naming the file and the DIE; -errno returned,
+ * and @tab is then to be discarded.  Warnings (a DWARF tag BTF cannot
+ * express) are printed once per kind.
  * This is the only directory that includes libdw.
  */
 #ifndef BTFENC_DWARF_READER_H

@@ -246,12 +246,10 @@ static uint32_t type_subrange_len(struct cu_enc *e, Dwarf_Die *die)
 }
 
 /*
- * int a[2][3] is one DWARF array with two subranges.  BTF nests them:
- * ARRAY(2) of ARRAY(3) of int, IDs consecutive from the outer one, the
- * shape clang gives BPF programs and CO-RE relocations expect.  pahole
- * flattens it to ARRAY(6) of int; so does flat_arrays, for modules on a
- * base encoded that way (else every struct holding such an array would
- * differ from the base's copy).  The index type is filled in once the unit
+ * int a[2][3] is one DWARF array with two subranges.  The kernel's BTF
+ * flattens it to one ARRAY(6) of int, and so does btfenc: module BTF must
+ * deduplicate against the base a kernel build made, and tools read the
+ * kernel's types in that shape.  The index type is filled in once the unit
  * is walked (FIXUP_INDEX_TYPE).
  */
 static int type_add_array(struct cu_enc *e, uint32_t nelems)
@@ -270,51 +268,34 @@ static int type_add_array(struct cu_enc *e, uint32_t nelems)
 	return err ? err : id;
 }
 
-static int type_array_dims(struct cu_enc *e, Dwarf_Die *die, int *first,
-			   int *last)
+static int type_array_dims(struct cu_enc *e, Dwarf_Die *die, int *first)
 {
-	bool flat = e->file->flat_arrays;
-	uint32_t product = 1;
+	uint64_t product = 1;
 	Dwarf_Die child;
-	int ret;
 
-	*first = *last = 0;
 	if (dwarf_haschildren(die) && !dwarf_child(die, &child)) {
 		do {
-			if (dwarf_tag(&child) != DW_TAG_subrange_type)
-				continue;
-			if (flat) {
+			if (dwarf_tag(&child) == DW_TAG_subrange_type)
 				product *= type_subrange_len(e, &child);
-				continue;
-			}
-			ret = type_add_array(e, type_subrange_len(e, &child));
-			if (ret < 0)
-				return ret;
-			if (*last)
-				btf_array(btf_table__type_mut(e->tab, *last))->type = ret;
-			else
-				*first = ret;
-			*last = ret;
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
-	/* no subrange at all counts as one element, as in the reference */
-	if (!*first)
-		*first = *last = type_add_array(e, product);
+	/* no subrange at all counts as one element, as in the kernel's BTF */
+	*first = type_add_array(e, product > UINT32_MAX ? UINT32_MAX : product);
 	return *first < 0 ? *first : 0;
 }
 
 static int type_array(struct cu_enc *e, Dwarf_Die *die)
 {
 	struct die_attrs da;
-	int first, last, err;
+	int first, err;
 
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
-	err = type_array_dims(e, die, &first, &last);
+	err = type_array_dims(e, die, &first);
 	if (err)
 		return type_fail(e, die, err);
 	cu__map(e, die, first);
-	return cu__ref_attr(e, last, ARRAY_ELEM_FIELD, &da, AS_TYPE);
+	return cu__ref_attr(e, first, ARRAY_ELEM_FIELD, &da, AS_TYPE);
 }
 
 /* DW_AT_data_member_location: a constant, or DWARF 2's DW_OP_plus_uconst */

@@ -40,7 +40,6 @@ struct ext_buf {
 	const unsigned char *data;
 	size_t len;
 	bool swap;
-	const char *path;
 };
 
 static uint32_t ext_u32(const struct ext_buf *b, size_t off)
@@ -119,11 +118,10 @@ const char *minimize_obj__check_relo(const struct minimize_obj *obj,
 static struct core_sec *obj_sec(struct minimize_obj *obj, const char *name)
 {
 	struct core_sec *sec;
-	size_t cap = obj->nr_secs;
 
 	if (obj->nr_secs && !strcmp(obj->secs[obj->nr_secs - 1].name, name))
 		return &obj->secs[obj->nr_secs - 1];
-	if (util__ensure_cap((void **)&obj->secs, &cap, sizeof(*sec),
+	if (util__ensure_cap((void **)&obj->secs, &obj->secs_cap, sizeof(*sec),
 			     obj->nr_secs + 1))
 		return NULL;
 	sec = &obj->secs[obj->nr_secs];
@@ -139,15 +137,14 @@ int minimize_obj__add_relo(struct minimize_obj *obj, const char *name,
 			   const struct core_relo *r)
 {
 	struct core_sec *sec;
-	size_t cap;
 
 	if (minimize_obj__check_relo(obj, r))
 		return -EINVAL;
 	sec = obj_sec(obj, name);
 	if (!sec)
 		return -ENOMEM;
-	cap = sec->nr;
-	if (util__ensure_cap((void **)&sec->relos, &cap, sizeof(*r), sec->nr + 1))
+	if (util__ensure_cap((void **)&sec->relos, &sec->cap, sizeof(*r),
+			     sec->nr + 1))
 		return -ENOMEM;
 	sec->relos[sec->nr++] = *r;
 	obj->nr_relos++;
@@ -416,7 +413,7 @@ static int obj_read_elf(const char *path, Elf *elf, struct minimize_obj **out)
 {
 	struct minimize_obj *obj = NULL;
 	struct btf_table *btf = NULL;
-	struct ext_buf b = { .path = path };
+	struct ext_buf b = { 0 };
 	size_t shstrndx;
 	Elf_Data *d;
 	int err;

@@ -155,6 +155,18 @@ int64_t core__resolve_size(const struct btf_table *tab, uint32_t id)
 	return -EINVAL;
 }
 
+/*
+ * A zero-length array that is the last member of the struct named by the
+ * previous accessor: any index is in bounds.
+ */
+static bool core_is_flex(const struct btf_table *tab,
+			 const struct core_acc *prev, const struct btf_array *a)
+{
+	if (!prev->name || a->nelems)
+		return false;
+	return prev->idx == btf_vlen(btf_table__type(tab, prev->type_id)) - 1;
+}
+
 /* Parse "0:1:2" into spec->raw */
 static int core_parse_access(const char *s, struct core_spec *spec)
 {
@@ -230,9 +242,7 @@ static int core_parse_step(const struct btf_table *tab, struct core_spec *spec,
 	}
 	if (t && btf_kind(t) == BTF_KIND_ARRAY) {
 		const struct btf_array *a = btf_array(t);
-		bool flex = spec->len > 0 && spec->acc[spec->len - 1].name &&
-			    !a->nelems && spec->acc[spec->len - 1].idx ==
-			    btf_vlen(btf_table__type(tab, spec->acc[spec->len - 1].type_id)) - 1;
+		bool flex = core_is_flex(tab, &spec->acc[spec->len - 1], a);
 
 		if (!core__skip_mods(tab, a->type, id))
 			return -EINVAL;
@@ -397,15 +407,12 @@ static int core_match_index(const struct core_acc *acc,
 
 	if (!first) {
 		const struct btf_array *a;
-		const struct core_acc *prev = &out->acc[out->len - 1];
-		bool flex;
 
 		if (btf_kind(t) != BTF_KIND_ARRAY)
 			return 0;
 		a = btf_array(t);
-		flex = prev->name && !a->nelems && prev->idx ==
-		       btf_vlen(btf_table__type(tt, prev->type_id)) - 1;
-		if (!flex && acc->idx >= a->nelems)
+		if (!core_is_flex(tt, &out->acc[out->len - 1], a) &&
+		    acc->idx >= a->nelems)
 			return 0;
 		if (!core__skip_mods(tt, a->type, id))
 			return -EINVAL;

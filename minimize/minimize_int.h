@@ -42,6 +42,7 @@ struct core_sec {
 	char *name;
 	struct core_relo *relos;
 	uint32_t nr;
+	size_t cap;
 };
 
 struct minimize_obj {
@@ -49,6 +50,7 @@ struct minimize_obj {
 	struct btf_table *btf;
 	struct core_sec *secs;
 	uint32_t nr_secs;
+	size_t secs_cap;
 	unsigned long nr_relos;
 };
 

@@ -17,13 +17,21 @@ compilers()
 	esac
 }
 
-# one_object OBJ LABEL: the per-object checks
+# one_object OBJ LABEL [EXPECTED]: the per-object checks.  A fixture where
+# btfenc differs from pahole on purpose has an expected canonical dump.
 one_object()
 {
-	local obj=$1 label=$2 out=$tmp/$2.btf ref=$tmp/$2.pahole.btf
+	local obj=$1 label=$2 expected=${3:-} out=$tmp/$2.btf ref=$tmp/$2.pahole.btf
 
 	check "$label: btfenc succeeds" "$BTFENC" -o "$out" "$obj" || return
 	check "$label: bpftool reads it" bpftool btf dump file "$out" >/dev/null || return
+	if [ -n "$expected" ]; then
+		canon "$out" >"$tmp/$label.canon" ||
+			{ fail "$label: libbpf cannot parse btfenc's output"; return; }
+		check "$label: as tests/expected/$(basename "$expected")" \
+			diff -u "$expected" "$tmp/$label.canon"
+		return
+	fi
 	pahole --btf_gen_floats --btf_encode_detached="$ref" "$obj" 2>/dev/null ||
 		{ fail "$label: pahole failed on the fixture"; return; }
 	canon "$out" >"$tmp/$label.canon" || { fail "$label: libbpf cannot parse btfenc's output"; return; }
@@ -35,18 +43,20 @@ one_object()
 nr=0
 for src in "$FIXTURES"/*.c; do
 	name=$(basename "$src" .c)
+	expected=$top_srcdir/tests/expected/$name.canon
+	[ -e "$expected" ] || expected=
 	for cc in $(compilers "$src"); do
 		for ver in 4 5; do
 			label=$name-$cc-dw$ver
 			compile_fixture "$src" "$cc" "$ver" "$tmp/$label.o" ||
 				{ fail "$label: does not compile"; continue; }
-			one_object "$tmp/$label.o" "$label"
+			one_object "$tmp/$label.o" "$label" "$expected"
 			nr=$((nr + 1))
 		done
 		# compressed debug sections
 		label=$name-$cc-gz
 		if compile_fixture "$src" "$cc" 5 "$tmp/$label.o" -gz=zlib 2>/dev/null; then
-			one_object "$tmp/$label.o" "$label"
+			one_object "$tmp/$label.o" "$label" "$expected"
 		fi
 	done
 done

@@ -80,6 +80,12 @@ check "TYPE_MATCHES keeps a matched struct whole: netns_mpls" \
 check "TYPE_MATCHES keeps a forward declaration behind a pointer" \
 	grep -q "FWD 'mpls_route' fwd_kind=struct" <(bpftool btf dump file "$match")
 
+check "an enum-typed member keeps its enum as a name and a size only" \
+	grep -q "ENUM 'bpf_prog_type' encoding=UNSIGNED size=4 vlen=0" \
+	<(bpftool btf dump file "$tmp/$vname-core-fields-clang.btf")
+"$BTFENC" "${mins[@]}" -o "$tmp/again.btf" "$vtarget"
+check "the same inputs give the same bytes" cmp -s "$tmp/again.btf" "$tmp/$vname-all.btf"
+
 # No CO-RE relocation at all: a BTF without types, which libbpf reads
 printf '#include "core-common.h"\nSEC("kprobe/x") int none(void *ctx) { return 0; }\n' >"$tmp/none.bpf.c"
 bpf_cc clang "$tmp/none.bpf.c" "$tmp/none.o"

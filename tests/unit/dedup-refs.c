@@ -105,7 +105,8 @@ static void test_proto_param_names(void)
 	EXPECT(nr_kind(tab, BTF_KIND_INT) == 1);
 	EXPECT(nr_kind(tab, BTF_KIND_FUNC_PROTO) == 3);
 	EXPECT(kind_of(tab, 2) == BTF_KIND_FUNC_PROTO);
-	EXPECT(!strcmp(btf_table__str(tab, btf_params(btf_table__type(tab, 2))[0].name_off), "a"));
+	EXPECT(!strcmp(btf_table__str(tab,
+				      btf_params(btf_table__type(tab, 2))->name_off), "a"));
 	btf_table__free(tab);
 }
 

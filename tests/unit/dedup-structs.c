@@ -223,7 +223,7 @@ static void test_fwd_resolved_by_graph(void)
 	s = find_named(tab, BTF_KIND_STRUCT, "s");
 	foo = ref_type(tab, member_type(tab, s, 0));
 	EXPECT(kind_of(tab, foo) == BTF_KIND_STRUCT);
-	EXPECT(!strcmp(btf_table__str(tab, btf_members(btf_table__type(tab, foo))[0].name_off), "x"));
+	EXPECT(!strcmp(member_name(tab, foo, 0), "x"));
 	btf_table__free(tab);
 }
 

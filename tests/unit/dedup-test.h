@@ -92,6 +92,12 @@ static inline uint32_t member_type(const struct btf_table *tab, uint32_t id,
 	return btf_members(btf_table__type(tab, id))[i].type;
 }
 
+static inline const char *member_name(const struct btf_table *tab,
+				      uint32_t id, unsigned int i)
+{
+	return btf_table__str(tab, btf_members(btf_table__type(tab, id))[i].name_off);
+}
+
 static inline uint32_t ref_type(const struct btf_table *tab, uint32_t id)
 {
 	return btf_table__type(tab, id)->type;
