@@ -547,7 +547,12 @@ static int load_input(struct run *r, const char *input, struct btf_table **out)
 static int minimize_target(struct run *r, const char *input,
 			   struct btf_table **tab)
 {
-	struct minimize_opts mopts = { .verbose = msg__level() >= MSG_VERBOSE };
+	/* libbpf's btf_custom_path takes one file without a base: with a
+	 * module on its vmlinux, the result holds what it needs of both */
+	struct minimize_opts mopts = {
+		.verbose = msg__level() >= MSG_VERBOSE,
+		.standalone = true,
+	};
 	struct btf_table *min = NULL;
 	int err;
 
@@ -657,8 +662,12 @@ int main(int argc, char **argv)
 	else
 		ret = parse_args(argc, argv, &opts);
 
-	if (ret >= 0)
-		return ret;
-	ret = opts.dump ? run_dump(&opts) : run_encode(&opts);
-	return ret ? EXIT_FAIL : EXIT_OK;
+	if (ret < 0) {
+		btf_io__cleanup_on_signals();
+		ret = opts.dump ? run_dump(&opts) : run_encode(&opts);
+		ret = ret ? EXIT_FAIL : EXIT_OK;
+	}
+	free(opts.objs);
+	free(opts.inputs);
+	return ret;
 }

@@ -156,7 +156,10 @@ int btfenc__parse_pahole_args(int argc, char **argv, struct btfenc_opts *o)
 		msg__error(optind == argc ? "no input file given" : "more than one input file given");
 		return EXIT_USAGE;
 	}
-	o->inputs = (const char **)argv + optind;
+	o->inputs = calloc(1, sizeof(*o->inputs));
+	if (!o->inputs)
+		return EXIT_FAIL;
+	o->inputs[0] = argv[optind];
 	o->nr_inputs = 1;
 	if (!o->in_place && !o->output) {
 		msg__error("pahole mode: give -J or --btf_encode_detached=FILE");

@@ -11,6 +11,8 @@
 #define _GNU_SOURCE	/* mkostemp */
 #endif
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -108,6 +110,42 @@ static char *io_tmp_name(const char *target)
 	return name;
 }
 
+/*
+ * The temporary being written, for the signal handler: an interrupted run
+ * must leave no file behind.  Writes happen one at a time, from the thread
+ * that runs the stages, so one slot is enough.
+ */
+static char live_tmp[PATH_MAX];
+static volatile sig_atomic_t live_tmp_set;
+
+static void io_tmp_track(const char *path)
+{
+	live_tmp_set = 0;
+	if (path && strlen(path) < sizeof(live_tmp)) {
+		strcpy(live_tmp, path);
+		live_tmp_set = 1;
+	}
+}
+
+static void io_on_signal(int sig)
+{
+	if (live_tmp_set)
+		unlink(live_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void btf_io__cleanup_on_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = io_on_signal };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 int io_tmp__open(struct io_tmp *tmp, const char *target)
 {
 	int err = -ENOMEM;
@@ -121,6 +159,8 @@ int io_tmp__open(struct io_tmp *tmp, const char *target)
 	if (!tmp->path)
 		goto err;
 	tmp->fd = mkostemp(tmp->path, O_CLOEXEC);
+	if (tmp->fd >= 0)
+		io_tmp_track(tmp->path);
 	if (tmp->fd < 0) {
 		err = -errno;
 		free(tmp->path);
@@ -136,6 +176,8 @@ err:
 
 void io_tmp__discard(struct io_tmp *tmp)
 {
+	if (tmp->path)
+		io_tmp_track(NULL);
 	if (tmp->fd >= 0)
 		close(tmp->fd);
 	if (tmp->path)
@@ -157,8 +199,11 @@ int io_tmp__commit(struct io_tmp *tmp, mode_t mode)
 	if (close(tmp->fd) && !err)
 		err = -errno;
 	tmp->fd = -1;
-	if (!err && rename(tmp->path, tmp->target))
-		err = -errno;
+	if (!err) {
+		io_tmp_track(NULL);
+		if (rename(tmp->path, tmp->target))
+			err = -errno;
+	}
 	if (err) {
 		msg__error("%s: cannot write: %s", tmp->target, strerror(-err));
 		io_tmp__discard(tmp);

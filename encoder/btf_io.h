@@ -40,6 +40,10 @@ int btf_io__parse_raw(const void *data, size_t len, const char *what,
 int btf_io__read(const char *path, const struct btf_table *base,
 		 struct btf_table **out);
 
+/* On SIGINT, SIGTERM, SIGHUP and SIGQUIT, remove the temporary file being
+ * written (if any) before dying of the signal. */
+void btf_io__cleanup_on_signals(void);
+
 /* True when @path starts with the ELF magic (for the driver's choices) */
 int btf_io__is_elf(const char *path);
 
