@@ -468,6 +468,11 @@ static int dedup_init(struct dedup *d, const struct btf_table *tab)
 	d->index = hmap__new(dedup_index_hash, dedup_index_equal, d);
 	if (!d->map || !d->hypot || !d->next || !d->index)
 		return -ENOMEM;
+	if (d->start_id > 1) {
+		d->adjusted = calloc(d->type_cnt / 8 + 1, 1);
+		if (!d->adjusted)
+			return -ENOMEM;
+	}
 	d->map[0] = 0;
 	for (id = 1; id < d->start_id; id++)
 		d->map[id] = id;
@@ -492,6 +497,7 @@ static void dedup_fini(struct dedup *d)
 	free(d->map);
 	free(d->hypot);
 	free(d->next);
+	free(d->adjusted);
 	hmap__free(d->index);
 	free(d->hypot_keys.v);
 	free(d->stack.v);

@@ -15,17 +15,6 @@ static unsigned int dedup_kind(const struct dedup *d, uint32_t id)
 	return btf_kind(dedup_type(d, id));
 }
 
-/*
- * The canonical side: a base FWD stays a FWD there, whatever split struct
- * it resolved to for the split's own references: the base does not change.
- */
-static uint32_t dedup_resolve_canon(const struct dedup *d, uint32_t id)
-{
-	if (id < d->start_id && dedup_kind(d, id) == BTF_KIND_FWD)
-		return id;
-	return dedup_resolve(d, id);
-}
-
 /* The candidate side keeps its FWDs: resolve only among FWDs there. */
 static uint32_t dedup_resolve_cand(const struct dedup *d, uint32_t id)
 {
@@ -60,11 +49,15 @@ static int dedup_hypot_add(struct dedup *d, uint32_t canon, uint32_t cand)
 /*
  * Two distinct canonical structs have different keys, or were told apart
  * when the later one became canonical: they meet only to differ again.
+ * Not so a split struct kept apart from a base struct only because it
+ * defines what the base declares: with that FWD resolved since, the two
+ * are equivalent to every later comparison.
  */
 static bool dedup_known_apart(const struct dedup *d, uint32_t a, uint32_t b)
 {
 	return btf_is_composite(dedup_type(d, a)) && dedup_is_canon(d, a) &&
-	       dedup_is_canon(d, b);
+	       dedup_is_canon(d, b) && !dedup_is_adjusted(d, a) &&
+	       !dedup_is_adjusted(d, b);
 }
 
 /* 1 when the pair was assumed identical already, 0 when assumed now */
@@ -138,13 +131,24 @@ static int dedup_identical(struct dedup *d, uint32_t a, uint32_t b)
 	return ret;
 }
 
-/* A FWD meets a type of its name, at least one of them a FWD. */
-static bool dedup_fwd_compat(const struct btf_type *tc,
-			     const struct btf_type *tk)
+/*
+ * A FWD meets a type of its name, at least one of them a FWD.  A base FWD
+ * still unresolved that meets a definition would have to resolve to it: the
+ * comparison only records that (dedup_try).
+ */
+static bool dedup_fwd_compat(struct dedup *d, uint32_t cand, uint32_t canon)
 {
+	const struct btf_type *tc = dedup_type(d, cand);
+	const struct btf_type *tk = dedup_type(d, canon);
+
 	if (btf_kind(tc) == BTF_KIND_FWD && btf_kind(tk) == BTF_KIND_FWD)
 		return btf_kflag(tc) == btf_kflag(tk);
-	return dedup_fwd_names(tc, tk) || dedup_fwd_names(tk, tc);
+	if (dedup_fwd_names(tk, tc)) {
+		if (canon < d->start_id)
+			d->adjust = true;
+		return true;
+	}
+	return dedup_fwd_names(tc, tk);
 }
 
 static bool dedup_is_enum_fwd_pair(const struct btf_type *a,
@@ -163,7 +167,7 @@ static int dedup_equiv_types(struct dedup *d, uint32_t cand, uint32_t canon)
 	if (tc->name_off != tk->name_off)
 		return 0;
 	if (btf_kind(tc) == BTF_KIND_FWD || btf_kind(tk) == BTF_KIND_FWD)
-		return dedup_fwd_compat(tc, tk);
+		return dedup_fwd_compat(d, cand, canon);
 	/* an enum forward declaration stands for any enum of its name */
 	if (dedup_is_enum_fwd_pair(tc, tk))
 		return 1;
@@ -180,7 +184,7 @@ static int dedup_equiv_step(struct dedup *d, uint32_t cand, uint32_t canon)
 	if (dedup_resolve(d, cand) == dedup_resolve(d, canon))
 		return 1;
 	cand = dedup_resolve_cand(d, cand);
-	canon = dedup_resolve_canon(d, canon);
+	canon = dedup_resolve(d, canon);
 	seen = d->hypot[canon];
 	if (seen != DEDUP_NONE)
 		return seen == cand ? 1 : dedup_identical(d, seen, cand);
@@ -206,10 +210,13 @@ static int dedup_equiv(struct dedup *d, uint32_t cand, uint32_t canon)
 	return ret;
 }
 
-/* Record what a successful comparison established. */
+/*
+ * Record what a successful comparison established; after one that met an
+ * unresolved base FWD with a definition, only the FWDs it resolved.
+ */
 static void dedup_merge_pair(struct dedup *d, uint32_t canon, uint32_t cand)
 {
-	uint32_t c = dedup_resolve_canon(d, canon), t = dedup_resolve(d, cand);
+	uint32_t c = dedup_resolve(d, canon), t = dedup_resolve(d, cand);
 	const struct btf_type *tc = dedup_type(d, c), *tt = dedup_type(d, t);
 
 	if (c == t)
@@ -219,11 +226,10 @@ static void dedup_merge_pair(struct dedup *d, uint32_t canon, uint32_t cand)
 	 * only once, and only for the split types that use its ID.
 	 */
 	if (btf_kind(tc) == BTF_KIND_FWD && btf_is_composite(tt)) {
-		if (dedup_resolve(d, c) == c)
-			d->map[c] = t;
+		d->map[c] = t;
 		return;
 	}
-	if (t < d->start_id)
+	if (d->adjust || t < d->start_id)
 		return;
 	/* a FWD of the candidate's CU means what it met */
 	if (btf_kind(tt) == BTF_KIND_FWD &&
@@ -234,7 +240,10 @@ static void dedup_merge_pair(struct dedup *d, uint32_t canon, uint32_t cand)
 		d->map[t] = c;
 }
 
-/* 1 when @id is equivalent to canonical @cand (and merged), 0 when not */
+/*
+ * 1 when @id is equivalent to canonical @cand (and merged), 0 when not;
+ * d->adjust set when it is equivalent only once a base FWD resolves.
+ */
 static int dedup_try(struct dedup *d, uint32_t id, uint32_t cand)
 {
 	uint32_t k;
@@ -242,20 +251,34 @@ static int dedup_try(struct dedup *d, uint32_t id, uint32_t cand)
 	int eq;
 
 	dedup_hypot_clear(d);
+	d->adjust = false;
 	eq = dedup_equiv(d, id, cand);
-	if (eq <= 0)
+	if (eq <= 0) {
+		d->adjust = false;
 		return eq;
+	}
 	for (i = 0; i < d->hypot_keys.cnt; i++) {
 		k = d->hypot_keys.v[i];
 		dedup_merge_pair(d, k, d->hypot[k]);
 	}
-	return 1;
+	return !d->adjust;
 }
 
-/* Map struct @id to the first candidate equivalent to it, or make it one. */
+static void dedup_set_adjusted(struct dedup *d, uint32_t id)
+{
+	d->adjusted[id / 8] |= 1 << (id % 8);
+}
+
+/*
+ * Map struct @id to the first candidate equivalent to it, or make it one.
+ * A candidate equivalent but for a base FWD resolves that FWD to what @id
+ * reaches, and the search goes on: the base does not change, so @id stays
+ * in the split unless a later candidate matches.
+ */
 static int dedup_struct(struct dedup *d, uint32_t id)
 {
 	uint32_t cand, last = 0;
+	bool adjusted = false;
 	long head;
 	int err = hmap__insert(d->index, id, id, HMAP_ADD, &head);
 
@@ -264,7 +287,10 @@ static int dedup_struct(struct dedup *d, uint32_t id)
 			d->map[id] = id;
 		return err;
 	}
-	for (cand = head; cand; cand = d->next[cand]) {
+	uint32_t tmpv[4096]; int nt = 0, ti;
+	for (cand = head; cand; cand = d->next[cand]) { if (nt < 4096) tmpv[nt++] = cand; last = cand; }
+	for (ti = nt - 1; ti >= 0; ti--) {
+		cand = tmpv[ti];
 		err = dedup_try(d, id, cand);
 		if (err < 0)
 			return err;
@@ -272,8 +298,10 @@ static int dedup_struct(struct dedup *d, uint32_t id)
 			d->map[id] = cand;
 			return 0;
 		}
-		last = cand;
+		adjusted |= d->adjust;
 	}
+	if (adjusted)
+		dedup_set_adjusted(d, id);
 	d->next[last] = id;
 	d->map[id] = id;
 	return 0;

@@ -50,6 +50,11 @@ struct dedup {
 	uint32_t *next;
 	/* signature -> the first canonical type with it */
 	struct hmap *index;
+	/* split tables: bit per type, a split struct kept apart from a base
+	 * struct only because it defines what the base declares */
+	unsigned char *adjusted;
+	/* the current comparison met a base FWD with a definition */
+	bool adjust;
 	struct dedup_ids hypot_keys;
 	struct dedup_pairs stack;
 	struct dedup_pairs ident_stack;
@@ -75,6 +80,11 @@ static inline uint32_t dedup_resolve(const struct dedup *d, uint32_t id)
 static inline bool dedup_is_canon(const struct dedup *d, uint32_t id)
 {
 	return d->map[id] == id;
+}
+
+static inline bool dedup_is_adjusted(const struct dedup *d, uint32_t id)
+{
+	return d->adjusted && (d->adjusted[id / 8] >> (id % 8) & 1);
 }
 
 static inline uint64_t dedup_mix(uint64_t h, uint32_t v)

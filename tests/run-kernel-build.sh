@@ -12,6 +12,13 @@
 . "$top_srcdir/tests/testdata.sh"
 need_tool btfcanon
 need_cmd objcopy readelf bpftool make perl
+
+# The kernel's makefiles run in a make of their own, not as a sub-make of
+# the one running this test (which would add its flags and messages)
+kmake()
+{
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES make --no-print-directory "$@"
+}
 kdir=$(testdata_kernel) || skip "the Debian cloud kernel debug package cannot be had here"
 ref=$(testdata_ref_btf) || skip "cannot extract Debian's .BTF from $kdir/vmlinux"
 src=$(testdata_kernel_scripts) || skip "Debian's linux-source of the cloud kernel cannot be had here"
@@ -64,7 +71,7 @@ echo "auto.conf: $(tr '\n' ' ' <"$build/include/config/auto.conf")"
 grep '^PAHOLE_FLAGS[[:space:]]*[:]*=' "$src/Makefile" >"$tmp/flags.mk"
 check "the top Makefile defines PAHOLE_FLAGS" [ -s "$tmp/flags.mk" ] || finish
 printf 'all:\n\t@echo $(PAHOLE_FLAGS)\n' >>"$tmp/flags.mk"
-flags=$(make -s -f "$tmp/flags.mk" srctree="$src" PAHOLE="$PAHOLE")
+flags=$(kmake -s -f "$tmp/flags.mk" srctree="$src" PAHOLE="$PAHOLE")
 echo "PAHOLE_FLAGS: $flags"
 check "scripts/pahole-flags.sh asks for FLOAT (--btf_gen_floats)" grep -qw -- --btf_gen_floats <<<"$flags"
 
@@ -165,7 +172,7 @@ MK
 for m in $MODULES; do
 	ko=modules/$m.ko
 	cp "$kdir/$ko" "$build/$ko"
-	check "$m: cmd_btf_ko succeeds" make -s -C "$build" -f "$tmp/modfinal.mk" \
+	check "$m: cmd_btf_ko succeeds" kmake -s -C "$build" -f "$tmp/modfinal.mk" \
 		BTF_KO_MK="$tmp/btf_ko.mk" PAHOLE="$PAHOLE" PAHOLE_FLAGS="$flags" \
 		OBJCOPY=objcopy RESOLVE_BTFIDS=: "$ko" || continue
 	objcopy --dump-section .BTF="$tmp/$m.btf" "$build/$ko" /dev/null
