@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "btfenc.h"
 #include "dedup/dedup.h"
 #include "dwarf/dwarf_reader.h"
@@ -38,6 +39,8 @@ enum {
 	OPT_MIN,
 	OPT_OUT_DIR,
 	OPT_STATS,
+	OPT_GZIP,
+	OPT_BTFHUB,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +52,8 @@ static const struct option long_opts[] = {
 	{ "min", required_argument, NULL, OPT_MIN },
 	{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "gzip", no_argument, NULL, OPT_GZIP },
+	{ "btfhub", required_argument, NULL, OPT_BTFHUB },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -78,6 +83,11 @@ static void usage(FILE *f)
 "                      objects before INPUT\n"
 "      --out-dir DIR   write DIR/<input name>.btf for each INPUT (objects are\n"
 "                      read once for all inputs)\n"
+"      --btfhub DISTRO/VERSION\n"
+"                      with --out-dir: BTFHub's layout,\n"
+"                      DIR/DISTRO/VERSION/ARCH/RELEASE.btf, the release read\n"
+"                      from each kernel's banner\n"
+"      --gzip          gzip the output (also implied by -o NAME.gz)\n"
 "      --dump FILE     print the types of FILE (raw BTF or an ELF's .BTF) one\n"
 "                      per line, as bpftool's raw format\n"
 "\n"
@@ -139,6 +149,8 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		case OPT_MIN: o->objs[o->nr_objs++] = optarg; break;
 		case OPT_OUT_DIR: o->out_dir = optarg; break;
 		case OPT_STATS: o->stats = true; break;
+		case OPT_GZIP: o->gzip = true; break;
+		case OPT_BTFHUB: o->btfhub = optarg; break;
 		case OPT_FEATURES:
 			if (btfenc__parse_features(optarg, &o->features, true))
 				return EXIT_USAGE;
@@ -194,6 +206,12 @@ static int check_args(const struct btfenc_opts *o)
 		return usage_error("--out-dir excludes -o and -J");
 	if (o->in_place && o->nr_objs)
 		return usage_error("-J cannot be combined with --min");
+	if (o->btfhub && !o->out_dir)
+		return usage_error("--btfhub goes with --out-dir");
+	if (o->btfhub && (!strchr(o->btfhub, '/') || strstr(o->btfhub, "..")))
+		return usage_error("--btfhub takes DISTRO/VERSION, e.g. ubuntu/20.04");
+	if (o->in_place && o->gzip)
+		return usage_error("-J and --gzip exclude each other");
 	if (!o->in_place && !o->output && !o->out_dir && isatty(STDOUT_FILENO))
 		return usage_error("refusing to write binary BTF to a terminal; use -o FILE");
 	return -1;
@@ -294,9 +312,10 @@ static int run_dump(const struct btfenc_opts *o)
 	return err;
 }
 
-/* Per-run state: the base, the BPF objects, and the phase clock. */
+/* Per-run state: the base, the BPF objects, the batch, the phase clock. */
 struct run {
 	const struct btfenc_opts *o;
+	struct batch *batch;
 	struct btf_table *base;
 	struct minimize_obj **objs;
 	int nr_objs;
@@ -566,15 +585,29 @@ static int minimize_target(struct run *r, const char *input,
 	return 0;
 }
 
-/* Output path of one input in --out-dir mode */
-static char *out_dir_path(const char *dir, const char *input)
+static bool ends_with(const char *s, const char *suffix)
 {
-	const char *b = strrchr(input, '/');
-	char *p;
+	size_t n = strlen(s), m = strlen(suffix);
 
-	if (asprintf(&p, "%s/%s.btf", dir, b ? b + 1 : input) < 0)
-		return NULL;
-	return p;
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int write_output(struct run *r, const char *input, struct btf_table *tab,
+			const char *path)
+{
+	const struct btfenc_opts *o = r->o;
+	struct btf_io_out out = {
+		.gzip = o->gzip || (path && ends_with(path, ".gz")),
+	};
+	int err;
+
+	if (o->in_place)
+		return btf_io__write_elf(tab, input);
+	err = btf_io__write_raw_opts(tab, path ? path : "-", &out);
+	if (!err && r->batch)
+		err = batch__record(r->batch, input, path, btf_table__nr_own(tab),
+				    out.bytes, out.sha256);
+	return err;
 }
 
 static int run_one(struct run *r, const char *input)
@@ -587,14 +620,14 @@ static int run_one(struct run *r, const char *input)
 	err = load_input(r, input, &tab);
 	if (!err && r->nr_objs)
 		err = minimize_target(r, input, &tab);
-	if (!err && o->out_dir) {
-		path = out_dir_path(o->out_dir, input);
-		err = path ? 0 : -ENOMEM;
+	if (!err && r->batch) {
+		path = batch__output_path(r->batch, input);
+		err = path ? 0 : -EINVAL;
 	}
-	if (!err && o->in_place)
-		err = btf_io__write_elf(tab, input);
-	else if (!err)
-		err = btf_io__write_raw(tab, path ? path : o->output ? o->output : "-");
+	if (!err)
+		err = write_output(r, input, tab, path ? path : o->output);
+	if (err && r->batch)
+		batch__record(r->batch, input, NULL, 0, 0, NULL);
 	stats_phase(r, input, "write");
 	free(path);
 	btf_table__free(tab);
@@ -634,10 +667,17 @@ static int run_encode(const struct btfenc_opts *o)
 	}
 	if (!err)
 		err = load_objects(&r);
+	if (!err && o->out_dir) {
+		r.batch = batch__new(o->out_dir, o->btfhub, o->gzip);
+		err = r.batch ? 0 : -ENOMEM;
+	}
 	stats_phase(&r, "objects", "read");
 	/* in a batch, one bad input does not stop the others */
 	for (i = 0; !err && i < o->nr_inputs; i++)
 		failed += run_one(&r, o->inputs[i]) != 0;
+	if (!err && r.batch)
+		err = batch__write_manifest(r.batch);
+	batch__free(r.batch);
 	for (i = 0; i < r.nr_objs; i++)
 		minimize__free_obj(r.objs[i]);
 	free(r.objs);

@@ -17,6 +17,8 @@ struct btfenc_opts {
 	const char **objs;	/* --min: BPF objects */
 	int nr_objs;
 	const char *out_dir;	/* one DIR/<input>.btf per input */
+	const char *btfhub;	/* "DISTRO/VERSION": BTFHub's layout in out_dir */
+	bool gzip;
 	bool stats;
 	const char *output;	/* NULL: stdout */
 	const char *base;

@@ -26,6 +26,7 @@
 #include "btf_io.h"
 #include "btf_io_int.h"
 #include "msg.h"
+#include "sha256.h"
 
 /*
  * The most we read into memory or decompress: far above any real BTF,
@@ -310,34 +311,95 @@ static int io_write_stdout(const void *buf, size_t len)
 	return err;
 }
 
-int btf_io__write_raw(const struct btf_table *tab, const char *path)
+/* Deterministic gzip (no name, no time stamp) of @in; caller frees *@out */
+static int io_gzip(const void *in, size_t len, void **out, size_t *out_len)
+{
+	z_stream zs = { 0 };
+	size_t cap = len / 2 + 256;
+	unsigned char *buf;
+	int zerr;
+
+	if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -ENOMEM;
+	buf = malloc(cap);
+	zs.next_in = (unsigned char *)in;
+	zs.avail_in = len;
+	for (zerr = Z_OK; buf && zerr == Z_OK; ) {
+		if (zs.total_out == cap) {
+			unsigned char *n = realloc(buf, cap * 2);
+
+			if (!n)
+				break;
+			buf = n;
+			cap *= 2;
+		}
+		zs.next_out = buf + zs.total_out;
+		zs.avail_out = cap - zs.total_out;
+		zerr = deflate(&zs, Z_FINISH);
+		if (zerr == Z_BUF_ERROR && zs.avail_out == 0)
+			zerr = Z_OK;	/* output full: grow and go on */
+	}
+	deflateEnd(&zs);
+	if (zerr != Z_STREAM_END) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*out = buf;
+	*out_len = zs.total_out;
+	return 0;
+}
+
+int btf_io__write_file(const char *path, const void *buf, size_t len)
 {
 	struct io_tmp tmp;
+	int err;
+
+	if (!strcmp(path, "-"))
+		return io_write_stdout(buf, len);
+	err = io_tmp__open(&tmp, path);
+	if (err)
+		return err;
+	err = io__write_all(tmp.fd, buf, len);
+	if (err) {
+		msg__error("%s: cannot write: %s", path, strerror(-err));
+		io_tmp__discard(&tmp);
+		return err;
+	}
+	return io_tmp__commit(&tmp, io__create_mode());
+}
+
+int btf_io__write_raw_opts(const struct btf_table *tab, const char *path,
+			   struct btf_io_out *out)
+{
+	void *buf, *gz = NULL;
 	size_t len;
-	void *buf;
 	int err;
 
 	err = io__raw_data(tab, strcmp(path, "-") ? path : "standard output",
 			   &buf, &len);
 	if (err)
 		return err;
-	if (!strcmp(path, "-")) {
-		err = io_write_stdout(buf, len);
-		goto out;
+	if (out && out->gzip) {
+		err = io_gzip(buf, len, &gz, &len);
+		free(buf);
+		if (err) {
+			msg__error("%s: cannot compress: %s", path, strerror(-err));
+			return err;
+		}
+		buf = gz;
 	}
-	err = io_tmp__open(&tmp, path);
-	if (err)
-		goto out;
-	err = io__write_all(tmp.fd, buf, len);
-	if (err) {
-		msg__error("%s: cannot write: %s", path, strerror(-err));
-		io_tmp__discard(&tmp);
-		goto out;
+	err = btf_io__write_file(path, buf, len);
+	if (!err && out) {
+		out->bytes = len;
+		sha256(buf, len, out->sha256);
 	}
-	err = io_tmp__commit(&tmp, io__create_mode());
-out:
 	free(buf);
 	return err;
+}
+
+int btf_io__write_raw(const struct btf_table *tab, const char *path)
+{
+	return btf_io__write_raw_opts(tab, path, NULL);
 }
 
 /* What the parser knows of the blob; @swap: it has the other byte order. */

@@ -11,6 +11,7 @@
 #ifndef BTFENC_BTF_IO_H
 #define BTFENC_BTF_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -21,6 +22,19 @@ int btf_io__raw_data(const struct btf_table *tab, void **data, size_t *len);
 
 /* Write raw BTF to @path atomically, or to stdout when @path is "-". */
 int btf_io__write_raw(const struct btf_table *tab, const char *path);
+
+struct btf_io_out {
+	bool gzip;			/* in: gzip it (deterministically) */
+	size_t bytes;			/* out: bytes written */
+	unsigned char sha256[32];	/* out: SHA-256 of those bytes */
+};
+
+/* btf_io__write_raw, optionally gzipped, reporting size and checksum */
+int btf_io__write_raw_opts(const struct btf_table *tab, const char *path,
+			   struct btf_io_out *out);
+
+/* Write @len bytes to @path atomically ("-": stdout); prints errors */
+int btf_io__write_file(const char *path, const void *buf, size_t len);
 
 /*
  * Add or replace the .BTF section of the ELF file @path, in place and

@@ -54,6 +54,40 @@ check "batch: nothing for the bad input" [ ! -e "$tmp/out2/bad.o.btf" ]
 "$BTFENC" -o "$tmp/x.btf" "$tmp/k1.o" "$tmp/k2.o" 2>"$tmp/err"
 check "two INPUTs without --out-dir: exit 2" [ $? -eq 2 ]
 
+# the manifest of a batch: input, output, types, bytes, sha256
+check "--out-dir writes manifest.json" [ -s "$tmp/out/manifest.json" ]
+sum=$(sha256sum "$tmp/out/k1.o.btf" | cut -d' ' -f1)
+check "manifest: k1.o's checksum" grep -q "\"input\": \"$tmp/k1.o\", \"output\": \"$tmp/out/k1.o.btf\", \"types\": [0-9]*, \"bytes\": $(stat -c %s "$tmp/out/k1.o.btf"), \"sha256\": \"$sum\"" "$tmp/out/manifest.json"
+check "manifest: the bad input marked" grep -q "\"input\": \"$tmp/bad.o\", \"error\": true" "$tmp/out2/manifest.json"
+if command -v python3 >/dev/null; then
+	check "manifest is valid JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/out2/manifest.json"
+fi
+
+# gzip output: --gzip, or implied by -o NAME.gz; deterministic
+"$BTFENC" -o "$tmp/s0.btf" "$tmp/k1.o"
+"$BTFENC" -o "$tmp/k1.btf.gz" "$tmp/k1.o"
+"$BTFENC" --gzip -o "$tmp/k1b.gz" "$tmp/k1.o"
+check "-o NAME.gz is gzip" bash -c "gzip -dc '$tmp/k1.btf.gz' | cmp - '$tmp/s0.btf'"
+check "--gzip gives the same bytes" cmp "$tmp/k1.btf.gz" "$tmp/k1b.gz"
+check "--dump reads gzip" bash -c "'$BTFENC' --dump '$tmp/k1.btf.gz' | grep -q task_struct"
+
+# BTFHub's layout: DIR/DISTRO/VERSION/ARCH/RELEASE.btf, the release read
+# from the kernel's banner
+cat >"$tmp/banner.c" <<'C'
+const char linux_banner[] = "Linux version 6.99.0-7-test (builder@host) (gcc) #1 SMP\n";
+struct task_struct { int pid; };
+int f(struct task_struct *t) { return t->pid + linux_banner[0]; }
+C
+gcc -g -c "$tmp/banner.c" -o "$tmp/vmlinux-x"
+check "--btfhub" "$BTFENC" --min "$tmp/prog.bpf.o" --out-dir "$tmp/hub" --btfhub ubuntu/20.04 --gzip "$tmp/vmlinux-x"
+check "--btfhub path" [ -s "$tmp/hub/ubuntu/20.04/x86_64/6.99.0-7-test.btf.gz" ]
+check "--btfhub manifest" grep -q "ubuntu/20.04/x86_64/6.99.0-7-test.btf.gz" "$tmp/hub/manifest.json"
+"$BTFENC" --out-dir "$tmp/hub2" --btfhub ubuntu/20.04 "$tmp/k1.o" 2>"$tmp/err"
+check "--btfhub without a banner: exit 1" [ $? -eq 1 ]
+check "--btfhub without a banner: message" grep -q "k1.o: --btfhub: no kernel release found" "$tmp/err"
+"$BTFENC" --btfhub ubuntu/20.04 -o "$tmp/x" "$tmp/k1.o" 2>/dev/null
+check "--btfhub without --out-dir: exit 2" [ $? -eq 2 ]
+
 # --stats
 "$BTFENC" --stats -o "$tmp/s.btf" "$tmp/k1.o" 2>"$tmp/stats"
 check "--stats: read phase" grep -q "stats: .*k1.o: read .* s, peak RSS" "$tmp/stats"
