@@ -1,7 +1,11 @@
 #!/bin/bash
-# Set up a fresh Debian machine, build btfenc, and encode a real kernel's
-# BTF from its DWARF: the Debian cloud kernel's debug image, fetched with
-# apt and cached in /var/cache/btfenc-testdata.  Run as root (or with sudo).
+# Set up a fresh Debian machine, build btfenc, and run its main jobs on a
+# real kernel it fetches itself: the Debian cloud kernel's debug image
+# (cached in /var/cache/btfenc-testdata).  Run as root (or with sudo).
+#   1. the kernel's whole BTF from its DWARF, compared with the .BTF Debian
+#      built into that kernel;
+#   2. minimal BTF for Debian's libbpf-tools CO-RE programs, straight from
+#      the same DWARF.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,12 +18,21 @@ $SUDO apt-get install -y -q --no-install-recommends $(cat .ci/packages)
 autoreconf -fi
 ./configure
 make -j"$(nproc)"
+make tests/tools/bpfcarve tests/tools/btfcanon
 
 . tests/testdata.sh
 kdir=$(testdata_kernel)
-version=$(cat "$kdir/VERSION")
-out=vmlinux-$(basename "$kdir").btf
-echo "encoding $kdir/vmlinux ($version)"
-time ./btfenc -o "$out" "$kdir/vmlinux"
-echo "wrote $out: $(stat -c %s "$out") bytes"
-./btfenc --dump "$out" | awk '{ n[$2]++ } END { for (k in n) printf "  %-10s %d\n", k, n[k] }' | sort
+ref=$(testdata_ref_btf)
+release=$(basename "$kdir")
+out=vmlinux-$release.btf
+echo "== encoding $kdir/vmlinux ($(cat "$kdir/VERSION"))"
+./btfenc --stats -o "$out" "$kdir/vmlinux"
+echo "wrote $out: $(stat -c %s "$out") bytes (Debian's own .BTF: $(stat -c %s "$ref"))"
+echo "types per kind, btfenc vs Debian's .BTF:"
+paste <(tests/tools/btfcanon --counts "$out") <(tests/tools/btfcanon --counts "$ref") |
+	awk '{ printf "  %-10s %7d %7d\n", $1, $2, $4 }'
+
+objs=$(testdata_bpf_objs "$PWD/tests/tools/bpfcarve")
+echo "== minimal BTF for the $(ls "$objs"/*.bpf.o | wc -l) libbpf-tools CO-RE objects"
+./btfenc --stats --min "$objs"/*.bpf.o -o "libbpf-tools-$release.btf" "$kdir/vmlinux"
+echo "wrote libbpf-tools-$release.btf: $(stat -c %s "libbpf-tools-$release.btf") bytes"
