@@ -25,6 +25,7 @@
 #include "dedup/dedup.h"
 #include "dwarf/dwarf_reader.h"
 #include "encoder/btf_compat.h"
+#include "encoder/btf_distill.h"
 #include "encoder/btf_io.h"
 #include "encoder/btf_table.h"
 #include "encoder/btf_features.h"
@@ -134,6 +135,8 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 	int c;
 
 	o->features = btf_features_default();
+	/* as kernel builds ask: BTF does not describe Rust's types */
+	o->lang_exclude = "rust";
 	o->objs = calloc(argc, sizeof(*o->objs));
 	o->inputs = calloc(argc, sizeof(*o->inputs));
 	if (!o->objs || !o->inputs) {
@@ -212,6 +215,10 @@ static int check_args(const struct btfenc_opts *o)
 		return usage_error("--btfhub takes DISTRO/VERSION, e.g. ubuntu/20.04");
 	if (o->in_place && o->gzip)
 		return usage_error("-J and --gzip exclude each other");
+	/* the module's split BTF and its distilled base are two sections */
+	if (o->base && (o->features & BTF_FEAT_DISTILLED_BASE) && !o->in_place)
+		return usage_error("distilled_base writes .BTF and .BTF.base into "
+				   "the module: use -J, or -distilled_base");
 	if (!o->in_place && !o->output && !o->out_dir && isatty(STDOUT_FILENO))
 		return usage_error("refusing to write binary BTF to a terminal; use -o FILE");
 	return -1;
@@ -592,6 +599,29 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* -J with distilled_base: .BTF on a distilled base, which .BTF.base holds */
+static int write_distilled(const char *input, const struct btf_table *tab)
+{
+	struct btf_table *base = NULL, *split = NULL;
+	int err = btf_distill__split(tab, &base, &split);
+
+	if (err) {
+		msg__error("%s: cannot distill the base: %s", input,
+			   err == -EINVAL ? "a type refers to a function, "
+			   "variable or tag of the base" : strerror(-err));
+	} else {
+		const struct btf_io_section secs[] = {
+			{ ".BTF", split },
+			{ ".BTF.base", base },
+		};
+
+		err = btf_io__write_elf_sections(input, secs, 2);
+	}
+	btf_table__free(split);
+	btf_table__free(base);
+	return err;
+}
+
 static int write_output(struct run *r, const char *input, struct btf_table *tab,
 			const char *path)
 {
@@ -601,6 +631,8 @@ static int write_output(struct run *r, const char *input, struct btf_table *tab,
 	};
 	int err;
 
+	if (o->in_place && r->base && (o->features & BTF_FEAT_DISTILLED_BASE))
+		return write_distilled(input, tab);
 	if (o->in_place)
 		return btf_io__write_elf(tab, input);
 	err = btf_io__write_raw_opts(tab, path ? path : "-", &out);

@@ -30,6 +30,8 @@ static int attrs_slot(unsigned int code)
 	case DW_AT_abstract_origin: return AS_ABSTRACT_ORIGIN;
 	case DW_AT_specification: return AS_SPECIFICATION;
 	case DW_AT_location: return AS_LOCATION;
+	case DW_AT_calling_convention: return AS_CALLING_CONVENTION;
+	case DW_AT_inline: return AS_INLINE;
 	default: return -1;
 	}
 }

@@ -45,6 +45,7 @@ void cu_out__reset(struct cu_out *out)
 	out->errmsg = NULL;
 	out->err = 0;
 	out->nr_funcs = out->nr_vars = out->nr_warns = out->nr_names = 0;
+	out->nr_params = 0;
 }
 
 void cu_out__free(struct cu_out *out)
@@ -52,6 +53,7 @@ void cu_out__free(struct cu_out *out)
 	cu_out__reset(out);
 	free(out->names);
 	free(out->funcs);
+	free(out->params);
 	free(out->vars);
 	free(out->warns);
 	memset(out, 0, sizeof(*out));
@@ -232,7 +234,7 @@ int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 	case DW_TAG_subprogram:
 		return funcs__subprogram(e, die);
 	case DW_TAG_variable:
-		return funcs__variable(e, die);
+		return vars__variable(e, die, e->depth == 1);
 	case DW_TAG_lexical_block: case DW_TAG_inlined_subroutine:
 	case DW_TAG_namespace:
 		return cu__visit_children(e, die);
@@ -254,9 +256,11 @@ int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
 	if (r)
 		return r < 0 ? cu__error(e, die, -EINVAL, "cannot read children: %s",
 					 dwarf_errmsg(-1)) : 0;
+	e->depth++;
 	do
 		err = cu__visit(e, &child);
 	while (!err && (r = dwarf_siblingof(&child, &child)) == 0);
+	e->depth--;
 	if (!err && r < 0)
 		err = cu__error(e, &child, -EINVAL, "cannot read the next DIE: %s",
 				dwarf_errmsg(-1));
@@ -378,6 +382,15 @@ static int cu_prepare(struct cu_enc *e, Dwarf_Off off, Dwarf_Off next_off)
 	return e->out->tab ? 0 : -ENOMEM;
 }
 
+/* Code from clang: it says differently when a signature changed */
+static bool cu_is_clang(Dwarf_Die *cudie)
+{
+	Dwarf_Attribute a;
+	const char *producer = dwarf_formstring(dwarf_attr(cudie, DW_AT_producer, &a));
+
+	return producer && strstr(producer, "clang");
+}
+
 int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out)
 {
@@ -389,10 +402,13 @@ int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	err = cu_prepare(&e, off, next_off);
 	if (!err) {
 		e.tab = out->tab;
+		e.clang = cu_is_clang(cudie);
 		err = cu__visit_children(&e, cudie);
 	}
 	if (!err)
 		err = cu_apply_fixups(&e);
+	if (!err)
+		err = funcs__finish_unit(&e);
 	if (err && !out->errmsg)
 		cu__error(&e, cudie, err, "%s", strerror(-err));
 	if (err) {

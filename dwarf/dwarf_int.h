@@ -9,9 +9,9 @@
  * only its struct cu_out and its struct cu_scratch: CUs can be encoded in
  * any order, on any thread (dwarf_units.c).  Then the CU tables are
  * appended to the output table in CU order (dwarf_merge.c), which is where
- * every choice that spans CUs is made: one FUNC per name, the per-CPU
- * DATASEC, one warning per unsupported tag.  The output depends on the
- * input file alone.
+ * every choice that spans CUs is made: which FUNC a name gets, if any
+ * (dwarf_fsel.c), a DATASEC per section, one warning per unsupported tag.
+ * The output depends on the input file alone.
  *
  * A CU table is not a table anyone else may read: its records' string
  * fields are name handles (see NAME_OTHER), not offsets in its string set.
@@ -40,20 +40,61 @@
 
 /* ---- the input file (dwarf_reader.c, dwarf_elf.c) ---- */
 
-struct percpu_sym {
-	uint64_t off;		/* offset inside the per-CPU section */
+/*
+ * An object symbol of a section whose variables are encoded.  Per-CPU
+ * variables are named after theirs; a variable DWARF places at offset 0
+ * of a section (where it also puts variables the linker dropped) must
+ * have one of its name there.
+ */
+struct obj_sym {
+	uint32_t sec;		/* ELF section index */
+	uint64_t off;		/* offset inside the section */
 	uint32_t size;
 	const char *name;	/* in the ELF string table */
 };
 
+/* One function symbol, for the address checks */
+struct func_sym {
+	uint64_t addr;		/* as DWARF addresses see it */
+	bool clone;		/* NAME.isra.N, NAME.constprop.N */
+};
+
+/*
+ * The function symbols a DWARF function name stands for: NAME itself and,
+ * with optimized_func, the compiler's clones NAME.SUFFIX (never the
+ * fragments NAME.cold, NAME.part.N, which hold part of a function).
+ */
+struct func_syms {
+	const char *name;	/* NAME: the string table's, or owned */
+	uint32_t first;		/* first of them in dwarf_syms.fsyms */
+	uint32_t nr;
+	bool ambiguous;		/* they are not all at one address */
+	bool kfunc;		/* NAME is in a kfunc set of .BTF_ids */
+	uint32_t kfunc_flags;	/* its flags there (KF_*) */
+};
+
+/* An allocated section of the file, for variables */
+struct sec_info {
+	const char *name;
+	uint64_t addr;		/* as DWARF addresses see it */
+	uint64_t size;
+	bool data;		/* PROGBITS or NOBITS: may hold variables */
+};
+
 struct dwarf_syms {
-	struct hmap *funcs;	/* STT_FUNC names; keys are name pointers */
-	size_t nr_funcs;
-	bool has_percpu;	/* the file has a .data..percpu section */
-	uint64_t percpu_addr;	/* its address as DWARF locations see it */
-	uint64_t percpu_size;
-	struct percpu_sym *percpu;	/* sorted by offset */
-	size_t nr_percpu;
+	struct hmap *funcs;	/* NAME -> index in groups */
+	struct func_syms *groups;
+	size_t nr_groups;
+	struct func_sym *fsyms;	/* by group, by address inside a group */
+	size_t nr_fsyms;
+	char **owned;		/* the NAMEs cut out of clone symbol names */
+	size_t nr_owned;
+	size_t owned_cap;
+	struct sec_info *secs;	/* by ELF section index; 0 is unused */
+	size_t nr_secs;
+	size_t percpu_sec;	/* index of .data..percpu, 0 if none */
+	struct obj_sym *objs;	/* sorted by section, offset, name */
+	size_t nr_objs;
 };
 
 struct func_cand;
@@ -61,13 +102,17 @@ struct dwarf_file;
 struct merge;
 
 /*
- * Decides whether a function definition gets a FUNC record.  Called from
- * CU encoders, possibly at the same time: it must only read @f.
+ * Decides whether a function definition may get a FUNC record: the
+ * symbols of its name, or NULL.  Called from CU encoders, possibly at the
+ * same time: it must only read @f.
  */
-typedef bool (*func_select_fn)(const struct dwarf_file *f,
-			       const struct func_cand *fc);
+typedef const struct func_syms *(*func_select_fn)(const struct dwarf_file *f,
+						  const struct func_cand *fc);
 
 #define MAX_LANG_EXCLUDE 16
+
+/* DWARF register numbers of the first integer arguments, by ABI */
+#define MAX_ARG_REGS 8
 
 struct dwarf_file {
 	const char *path;
@@ -76,10 +121,18 @@ struct dwarf_file {
 	bool type_tags;		/* TYPE_TAG from btf_type_tag annotations */
 	bool decl_tags;		/* DECL_TAG from btf_decl_tag annotations */
 	bool vars;		/* per-CPU VARs and their DATASEC */
+	bool global_vars;	/* every global variable, a DATASEC per section */
+	bool clone_funcs;	/* optimized_func: NAME.isra.N counts for NAME */
+	bool consistent_funcs;	/* leave out NAMEs whose prototypes disagree */
+	bool kfunc_tags;	/* bpf_kfunc DECL_TAGs */
 	unsigned int nr_lang_exclude;
 	unsigned int lang_exclude[MAX_LANG_EXCLUDE];	/* DW_LANG_* */
 	bool is_rel;		/* ET_REL: symbol values are section-relative */
 	bool big_endian;	/* DWARF 4 bitfield offsets count from the MSB */
+	unsigned int addr_size;	/* 4 or 8 */
+	unsigned int nr_arg_regs;	/* 0: parameter locations not checked */
+	int arg_regs[MAX_ARG_REGS];	/* DW_OP_regN of argument N */
+	bool agg_two_regs;	/* aggregates up to two words go in registers */
 	Dwfl *dwfl;
 	Dwarf *dbg;
 	Elf *elf;		/* the module's ELF, as libdwfl laid it out */
@@ -91,9 +144,20 @@ struct dwarf_file {
 
 int syms__load(struct dwarf_file *f);
 void syms__free(struct dwarf_syms *s);
-bool syms__has_func(const struct dwarf_syms *s, const char *name);
-const struct percpu_sym *syms__percpu_at(const struct dwarf_syms *s,
-					 uint64_t off);
+/* The symbols function name @name stands for, or NULL */
+const struct func_syms *syms__func(const struct dwarf_syms *s,
+				   const char *name);
+/* Whether one of @g's symbols is at @addr; *@clone: that one is a clone */
+bool syms__func_at(const struct dwarf_syms *s, const struct func_syms *g,
+		   uint64_t addr, bool *clone);
+/* The section holding address @addr (a variable's), 0 if none */
+size_t syms__sec_at(const struct dwarf_syms *s, uint64_t addr);
+/*
+ * The first object symbol at @off of section @sec, or NULL; with @name,
+ * the first of that name there.
+ */
+const struct obj_sym *syms__obj_at(const struct dwarf_syms *s, size_t sec,
+				   uint64_t off, const char *name);
 
 /* ---- attributes of one DIE, read in one pass ---- */
 
@@ -114,6 +178,8 @@ enum attr_slot {
 	AS_ABSTRACT_ORIGIN,
 	AS_SPECIFICATION,
 	AS_LOCATION,
+	AS_CALLING_CONVENTION,
+	AS_INLINE,
 	AS_NR,
 };
 
@@ -139,11 +205,50 @@ bool attrs__ref(struct die_attrs *da, enum attr_slot s, Dwarf_Die *out);
 
 /* ---- one CU's encoding (dwarf_cu.c and below) ---- */
 
-/* A per-CPU variable of the CU, for the DATASEC */
+/* A variable of the CU, for the DATASEC of its section */
 struct cu_var {
 	uint32_t id;		/* VAR record, local ID */
+	uint32_t sec;		/* ELF section index */
 	uint32_t off;
 	uint32_t size;
+};
+
+/*
+ * A parameter of a function the unit proposes, as its location says it is
+ * passed.  A concrete instance's parameters tell their abstract origin's
+ * where they are (the origin has no location of its own).
+ */
+struct cu_param {
+	Dwarf_Off die;
+	Dwarf_Off origin;	/* the abstract origin's parameter, or 0 */
+	uint32_t size;		/* bytes of its type, 0 if unknown */
+	int16_t reg;		/* DW_OP_regN it is in at entry, -1 if unknown */
+	uint16_t idx;		/* its position in its function */
+	uint8_t flags;		/* enum param_flags */
+};
+
+enum param_flags {
+	PARAM_HAS_LOC = 1 << 0,		/* a location (own, or an instance's) */
+	PARAM_HAS_CONST = 1 << 1,	/* a constant value instead */
+	PARAM_STRUCT = 1 << 2,		/* a struct, maybe behind typedef/const */
+	PARAM_PACKED_STACK = 1 << 3,	/* a packed struct past the registers */
+};
+
+/* A FUNC the unit proposes, and what the merge needs to judge it */
+struct cu_func {
+	uint32_t id;		/* FUNC record, local ID */
+	uint64_t addr;		/* entry address, 0 for an abstract instance */
+	uint32_t params;	/* first in cu_out.params */
+	uint32_t nr_params;
+	uint8_t flags;		/* enum fn_flags */
+};
+
+enum fn_flags {
+	FN_NOCALL = 1 << 0,		/* clang's DW_CC_nocall: signature changed */
+	FN_UNEXPECTED_REG = 1 << 1,	/* a parameter is not in its ABI register */
+	FN_OPTIMIZED_PARMS = 1 << 2,	/* a parameter has no place at entry */
+	FN_REORDERED = 1 << 3,		/* parameters not in their origin's order */
+	FN_PACKED_STACK = 1 << 4,	/* a packed struct passed on the stack */
 };
 
 /* First DIE of the CU that raised a warning of this kind */
@@ -172,9 +277,12 @@ struct cu_out {
 	const char **names;	/* names outside .debug_str */
 	size_t nr_names;
 	size_t names_cap;
-	uint32_t *funcs;	/* FUNC records in emission order */
+	struct cu_func *funcs;	/* FUNC records in emission order */
 	size_t nr_funcs;
 	size_t funcs_cap;
+	struct cu_param *params;	/* of the funcs */
+	size_t nr_params;
+	size_t params_cap;
 	struct cu_var *vars;
 	size_t nr_vars;
 	size_t vars_cap;
@@ -239,6 +347,7 @@ struct cu_fixup {
 struct fn_param {
 	uint32_t name;		/* handle */
 	Dwarf_Off type;		/* 0: void */
+	struct cu_param at;	/* a function's: where it is passed */
 };
 
 struct member {
@@ -265,6 +374,8 @@ struct cu_enc {
 	size_t nr_params;
 	size_t nr_tags;
 	int int_id;		/* the unit's 'int' base type, 0 if none yet */
+	unsigned int depth;	/* scopes around the DIE visited; 1: top level */
+	bool clang;		/* produced by clang */
 };
 
 /* Any DIE in a scope that may hold types, functions or variables */
@@ -331,7 +442,11 @@ int types__add_proto(struct cu_enc *e, Dwarf_Off ret, size_t from,
 
 /* dwarf_funcs.c */
 int funcs__subprogram(struct cu_enc *e, Dwarf_Die *die);
-int funcs__variable(struct cu_enc *e, Dwarf_Die *die);
+/* After the walk: where the parameters of the unit's FUNCs are passed */
+int funcs__finish_unit(struct cu_enc *e);
+
+/* dwarf_vars.c: @top: at the unit's top level */
+int vars__variable(struct cu_enc *e, Dwarf_Die *die, bool top);
 
 /*
  * The candidate a func_select_fn judges: a function definition.  Whatever
@@ -343,14 +458,38 @@ struct func_cand {
 	bool external;
 };
 
-bool funcs__select_pahole(const struct dwarf_file *f,
-			  const struct func_cand *fc);
+const struct func_syms *funcs__select_symbol(const struct dwarf_file *f,
+					     const struct func_cand *fc);
 
 /*
  * dwarf_units.c: encode every unit (on @nr_threads workers; 0: one per
  * CPU) and merge each into @m in unit order.  Prints its errors.
  */
 int units__load(const struct dwarf_file *f, struct merge *m, int nr_threads);
+
+/* ---- choosing FUNCs across units (dwarf_fsel.c) ---- */
+
+struct fsel;
+
+/* A DECL_TAG of a proposed FUNC, in output string offsets */
+struct fsel_tag {
+	uint32_t value;
+	int32_t component_idx;
+};
+
+struct fsel *fsel__new(const struct dwarf_file *f, struct btf_table *tab);
+void fsel__free(struct fsel *fs);
+/*
+ * A unit's proposal @fn for the FUNC named @name (an offset in the output
+ * table), with its FUNC_PROTO @proto and DECL_TAGs, already in the output
+ * table's type IDs and string offsets; the proposals of a name come in
+ * unit order.
+ */
+int fsel__add(struct fsel *fs, uint32_t name, const struct btf_type *proto,
+	      const struct cu_func *fn, const struct fsel_tag *tags,
+	      size_t nr_tags);
+/* Choose, and append the FUNCs chosen with their prototypes and tags */
+int fsel__finish(struct fsel *fs);
 
 /* ---- the merge (dwarf_merge.c) ---- */
 
@@ -360,7 +499,7 @@ void merge__free(struct merge *m);
 int merge__cu(struct merge *m, const struct cu_out *out);
 /* Print a warning unless one of its kind was printed */
 void merge__warn(struct merge *m, unsigned int key, Dwarf_Off die);
-/* Add the per-CPU DATASEC, if any variable was found */
+/* Add the FUNCs chosen, then a DATASEC per section with variables */
 int merge__finish(struct merge *m);
 
 /* "DW_TAG_member", or NULL for a tag libdw does not know */

@@ -10,9 +10,10 @@
  *
  * This is also where the rules that span units live, so that they cannot
  * depend on which unit was encoded first:
- * - one FUNC per name: the first unit that has the function wins; later
- *   copies are left out with their FUNC_PROTO and DECL_TAGs;
- * - the per-CPU DATASEC collects every unit's variables;
+ * - FUNCs: each unit's proposals are set aside (their FUNC, FUNC_PROTO and
+ *   DECL_TAGs, in output IDs and strings) for dwarf_fsel.c, which chooses
+ *   once every unit is in and appends the FUNCs chosen;
+ * - a DATASEC per section collects every unit's variables;
  * - a warning is printed for the first unit that raises it.
  */
 #include "config.h"
@@ -26,7 +27,6 @@
 #include "msg.h"
 #include "util.h"
 
-#define PERCPU_SECTION ".data..percpu"
 #define DROPPED UINT32_MAX
 /*
  * A direct-mapped cache in front of the .debug_str array: the array is too
@@ -40,13 +40,40 @@ struct name_cache_ent {
 	uint32_t off;
 };
 
+/* A variable set aside until the DATASEC of its section is built */
+struct held_var {
+	uint32_t name;		/* in the output's strings and IDs */
+	uint32_t type;
+	uint32_t linkage;
+	uint32_t off;
+	uint32_t size;
+	uint32_t seq;		/* unit order: the first at a place is kept */
+	size_t tags;		/* first in merge.var_tags */
+	size_t nr_tags;
+};
+
+/* The variables of one section */
+struct sec_vars {
+	struct held_var *vars;
+	size_t nr;
+	size_t cap;
+};
+
 struct merge {
 	struct btf_table *tab;
 	const struct dwarf_file *file;
-	struct hmap *func_names;	/* name offsets in @tab of FUNCs kept */
-	struct btf_var_secinfo *secinfo;
-	size_t nr_secinfo;
-	size_t secinfo_cap;
+	struct fsel *fsel;
+	struct sec_vars *secs;		/* by ELF section index */
+	uint32_t nr_held;
+	struct fsel_tag *var_tags;	/* of the variables held */
+	size_t nr_var_tags;
+	size_t var_tags_cap;
+	uint32_t *kept;			/* VAR IDs of the DATASEC being built */
+	size_t kept_cap;
+	struct fsel_tag *tags;		/* a record's tags, translated */
+	size_t tags_cap;
+	char *proto;			/* a proposal's FUNC_PROTO, translated */
+	size_t proto_cap;
 	uint8_t warned[WARN_NR_KEYS / 8 + 1];
 	uint32_t *ids;		/* local ID -> output ID or DROPPED */
 	size_t ids_cap;
@@ -64,9 +91,10 @@ struct merge *merge__new(struct btf_table *tab, const struct dwarf_file *f)
 		return NULL;
 	m->tab = tab;
 	m->file = f;
-	m->func_names = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
+	m->fsel = fsel__new(f, tab);
+	m->secs = calloc(f->syms.nr_secs + 1, sizeof(*m->secs));
 	m->dstr = calloc(f->dstr_size + 1, sizeof(*m->dstr));
-	if (!m->func_names || !m->dstr) {
+	if (!m->fsel || !m->secs || !m->dstr) {
 		merge__free(m);
 		return NULL;
 	}
@@ -75,10 +103,18 @@ struct merge *merge__new(struct btf_table *tab, const struct dwarf_file *f)
 
 void merge__free(struct merge *m)
 {
+	size_t i;
+
 	if (!m)
 		return;
-	hmap__free(m->func_names);
-	free(m->secinfo);
+	fsel__free(m->fsel);
+	for (i = 0; m->secs && i <= m->file->syms.nr_secs; i++)
+		free(m->secs[i].vars);
+	free(m->secs);
+	free(m->var_tags);
+	free(m->kept);
+	free(m->tags);
+	free(m->proto);
 	free(m->ids);
 	free(m->dstr);
 	free(m);
@@ -170,30 +206,22 @@ static int merge_name(struct merge *m, uint32_t handle, uint32_t *off)
 }
 
 /*
- * Leave out FUNCs whose name an earlier unit (or an earlier FUNC of this
- * one) already has, with their FUNC_PROTOs, which nothing else uses.
+ * Set the unit's proposed FUNCs aside, with their FUNC_PROTOs (nothing
+ * else refers to them), and its variables; their DECL_TAGs (which follow
+ * them) go with them.
  */
-static int merge_pick_funcs(struct merge *m, const struct cu_out *out)
+static void merge_hold(struct merge *m, const struct cu_out *out)
 {
-	const struct btf_table *src = out->tab;
-	uint32_t off = 0;
 	size_t i;
-	int err;
 
 	for (i = 0; i < out->nr_funcs; i++) {
-		const struct btf_type *t = btf_table__type(src, out->funcs[i]);
+		const struct btf_type *t = btf_table__type(out->tab, out->funcs[i].id);
 
-		err = merge_name(m, t->name_off, &off);
-		if (!err)
-			err = hmap__insert(m->func_names, off, 0, HMAP_ADD, NULL);
-		if (err == -EEXIST) {
-			m->ids[out->funcs[i]] = DROPPED;
-			m->ids[t->type] = DROPPED;
-		} else if (err) {
-			return err;
-		}
+		m->ids[out->funcs[i].id] = DROPPED;
+		m->ids[t->type] = DROPPED;
 	}
-	return 0;
+	for (i = 0; i < out->nr_vars; i++)
+		m->ids[out->vars[i].id] = DROPPED;
 }
 
 static int merge_str(uint32_t *off, void *ctx)
@@ -246,22 +274,101 @@ static int merge_copy(struct merge *m, uint32_t id)
 	return ret;
 }
 
-static int merge_vars(struct merge *m, const struct cu_out *out)
+/* A proposal's FUNC_PROTO in the output's IDs and strings */
+static int merge_proto(struct merge *m, uint32_t id, struct btf_type **out)
 {
-	struct btf_var_secinfo *si;
-	size_t i;
+	const struct btf_type *t = btf_table__type(m->src, id);
+	size_t len = btf_rec_size(t);
+	struct btf_type *p;
 	int err;
 
-	err = util__ensure_cap((void **)&m->secinfo, &m->secinfo_cap,
-			       sizeof(*si), m->nr_secinfo + out->nr_vars);
+	err = util__ensure_cap((void **)&m->proto, &m->proto_cap, 1, len);
 	if (err)
 		return err;
-	for (i = 0; i < out->nr_vars; i++) {
-		si = &m->secinfo[m->nr_secinfo++];
-		si->type = m->ids[out->vars[i].id];
-		si->offset = out->vars[i].off;
-		si->size = out->vars[i].size;
+	p = memcpy(m->proto, t, len);
+	err = btf_rec__visit_strs(p, merge_str, m);
+	if (!err)
+		err = btf_rec__visit_ids(p, merge_id, m);
+	*out = p;
+	return err;
+}
+
+/* The DECL_TAGs following record @id, translated into m->tags */
+static int merge_tags(struct merge *m, uint32_t id, size_t *nr)
+{
+	const struct btf_table *src = m->src;
+	uint32_t n = btf_table__nr_own(src), t_id;
+	const struct btf_type *tag;
+	int err;
+
+	*nr = 0;
+	for (t_id = id + 1; t_id <= n; t_id++) {
+		tag = btf_table__type(src, t_id);
+		if (btf_kind(tag) != BTF_KIND_DECL_TAG || tag->type != id)
+			break;
+		err = util__ensure_cap((void **)&m->tags, &m->tags_cap,
+				       sizeof(*m->tags), *nr + 1);
+		if (!err)
+			err = merge_name(m, tag->name_off, &m->tags[*nr].value);
+		if (err)
+			return err;
+		m->tags[(*nr)++].component_idx = btf_decl_tag(tag)->component_idx;
 	}
+	return 0;
+}
+
+/* Hand a proposal to the FUNC choice, with its DECL_TAGs */
+static int merge_propose(struct merge *m, const struct cu_func *fn)
+{
+	const struct btf_type *t = btf_table__type(m->src, fn->id);
+	struct btf_type *proto;
+	size_t nr_tags;
+	uint32_t name;
+	int err;
+
+	err = merge_name(m, t->name_off, &name);
+	if (!err)
+		err = merge_proto(m, t->type, &proto);
+	if (!err)
+		err = merge_tags(m, fn->id, &nr_tags);
+	return err ? err : fsel__add(m->fsel, name, proto, fn, m->tags, nr_tags);
+}
+
+/* Hold a variable for the DATASEC of its section, with its DECL_TAGs */
+static int merge_var(struct merge *m, const struct cu_var *cv)
+{
+	const struct btf_type *t = btf_table__type(m->src, cv->id);
+	struct sec_vars *sv = &m->secs[cv->sec];
+	struct held_var *hv;
+	size_t nr_tags;
+	int err;
+
+	err = util__ensure_cap((void **)&sv->vars, &sv->cap, sizeof(*hv),
+			       sv->nr + 1);
+	if (!err)
+		err = merge_tags(m, cv->id, &nr_tags);
+	if (!err)
+		err = util__ensure_cap((void **)&m->var_tags, &m->var_tags_cap,
+				       sizeof(*m->var_tags),
+				       m->nr_var_tags + nr_tags);
+	if (err)
+		return err;
+	hv = &sv->vars[sv->nr];
+	err = merge_name(m, t->name_off, &hv->name);
+	if (err)
+		return err;
+	sv->nr++;
+	hv->type = m->ids[t->type];
+	hv->linkage = btf_var(t)->linkage;
+	hv->off = cv->off;
+	hv->size = cv->size;
+	hv->seq = m->nr_held++;
+	hv->tags = m->nr_var_tags;
+	hv->nr_tags = nr_tags;
+	if (nr_tags)
+		memcpy(m->var_tags + m->nr_var_tags, m->tags,
+		       nr_tags * sizeof(*m->tags));
+	m->nr_var_tags += nr_tags;
 	return 0;
 }
 
@@ -277,48 +384,115 @@ int merge__cu(struct merge *m, const struct cu_out *out)
 			       (size_t)n + 1);
 	if (!err)
 		memset(m->ids, 0, ((size_t)n + 1) * sizeof(*m->ids));
-	if (!err)
-		err = merge_pick_funcs(m, out);
 	if (err)
 		return err;
+	merge_hold(m, out);
 	merge_assign_ids(m, n);
 	for (id = 1; id <= n && !err; id++)
 		if (m->ids[id] != DROPPED)
 			err = merge_copy(m, id);
-	return err ? err : merge_vars(m, out);
+	for (id = 0; id < out->nr_funcs && !err; id++)
+		err = merge_propose(m, &out->funcs[id]);
+	for (id = 0; id < out->nr_vars && !err; id++)
+		err = merge_var(m, &out->vars[id]);
+	return err;
 }
 
-static int secinfo_cmp(const void *pa, const void *pb)
+static int held_cmp(const void *pa, const void *pb)
 {
-	const struct btf_var_secinfo *a = pa, *b = pb;
+	const struct held_var *a = pa, *b = pb;
 
-	if (a->offset != b->offset)
-		return a->offset < b->offset ? -1 : 1;
-	return a->type < b->type ? -1 : a->type > b->type;
+	if (a->off != b->off)
+		return a->off < b->off ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/*
- * The DATASEC's size is where its last variable ends, as the reference
- * encoder has it (not the section size, which may have a tail of padding
- * or of variables without debug info).
- */
-int merge__finish(struct merge *m)
+/* A VAR and its DECL_TAGs; the VAR's ID or -errno */
+static int merge_add_var(struct merge *m, const struct held_var *hv)
 {
-	struct btf_var_secinfo *last;
+	struct btf_type t[2] = { 0 };
+	struct btf_var *v = (struct btf_var *)&t[1];
 	size_t i;
 	int id, err = 0;
 
-	if (!m->nr_secinfo)
-		return 0;
-	qsort(m->secinfo, m->nr_secinfo, sizeof(*m->secinfo), secinfo_cmp);
-	last = &m->secinfo[m->nr_secinfo - 1];
-	id = btf_table__add_datasec(m->tab, PERCPU_SECTION,
-				    last->offset + last->size);
+	t[0].name_off = hv->name;
+	t[0].info = btf_info(BTF_KIND_VAR, 0, false);
+	t[0].type = hv->type;
+	v->linkage = hv->linkage;
+	id = btf_table__add_raw(m->tab, t);
+	for (i = 0; id > 0 && i < hv->nr_tags && err >= 0; i++) {
+		const struct fsel_tag *tag = &m->var_tags[hv->tags + i];
+
+		memset(t, 0, sizeof(t));
+		t[0].name_off = tag->value;
+		t[0].info = btf_info(BTF_KIND_DECL_TAG, 0, false);
+		t[0].type = id;
+		memcpy(&t[1], &tag->component_idx, sizeof(tag->component_idx));
+		err = btf_table__add_raw(m->tab, t);
+	}
+	return err < 0 ? err : id;
+}
+
+/*
+ * The section's VARs, by offset, then its DATASEC.  Its size is where its
+ * last variable ends, as the reference encoder has it (not the section
+ * size, which may have a tail of padding or of variables without debug
+ * info).  A variable overlapping the one before it (the same variable
+ * defined by two units, or an alias) is left out: the kernel rejects
+ * overlapping entries.
+ */
+static int merge_datasec(struct merge *m, size_t sec)
+{
+	struct sec_vars *sv = &m->secs[sec];
+	const struct held_var *hv;
+	size_t i, nr = 0;
+	uint64_t end = 0;
+	int id, err;
+
+	err = util__ensure_cap((void **)&m->kept, &m->kept_cap,
+			       sizeof(*m->kept), sv->nr);
+	if (err)
+		return err;
+	qsort(sv->vars, sv->nr, sizeof(*sv->vars), held_cmp);
+	for (i = 0; i < sv->nr; i++) {
+		hv = &sv->vars[i];
+		if (hv->off < end)
+			continue;
+		id = merge_add_var(m, hv);
+		if (id < 0)
+			return id;
+		end = (uint64_t)hv->off + hv->size;
+		sv->vars[nr] = *hv;
+		m->kept[nr++] = id;
+	}
+	id = btf_table__add_datasec(m->tab, m->file->syms.secs[sec].name, end);
 	if (id < 0)
 		return id;
-	for (i = 0; i < m->nr_secinfo && !err; i++)
-		err = btf_table__add_secinfo(m->tab, m->secinfo[i].type,
-					     m->secinfo[i].offset,
-					     m->secinfo[i].size);
+	for (i = 0; i < nr && !err; i++)
+		err = btf_table__add_secinfo(m->tab, m->kept[i], sv->vars[i].off,
+					     sv->vars[i].size);
+	return err;
+}
+
+int merge__finish(struct merge *m)
+{
+	size_t sec;
+	int err;
+
+	err = fsel__finish(m->fsel);
+	if (err) {
+		msg__error("%s: cannot add the functions: %s", m->file->path,
+			   strerror(-err));
+		return err;
+	}
+	for (sec = 1; sec < m->file->syms.nr_secs && !err; sec++) {
+		if (!m->secs[sec].nr)
+			continue;
+		err = merge_datasec(m, sec);
+		if (err)
+			msg__error("%s: cannot add the %s DATASEC: %s",
+				   m->file->path, m->file->syms.secs[sec].name,
+				   strerror(-err));
+	}
 	return err;
 }

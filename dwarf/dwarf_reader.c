@@ -98,6 +98,46 @@ static void file_find_dstr(struct dwarf_file *f)
 	}
 }
 
+/*
+ * Where the calling convention passes the first integer arguments, as
+ * DWARF register numbers (DW_OP_regN), for the parameter location checks.
+ * An architecture not listed gets no check.
+ */
+static void file_set_abi(struct dwarf_file *f, unsigned int machine)
+{
+	static const struct {
+		unsigned int machine;
+		bool agg_two_regs;
+		unsigned int nr;
+		uint8_t regs[MAX_ARG_REGS];
+	} abis[] = {
+		/* rdi, rsi, rdx, rcx, r8, r9 */
+		{ EM_X86_64, true, 6, { 5, 4, 1, 2, 8, 9 } },
+		/* x0-x7 */
+		{ EM_AARCH64, true, 8, { 0, 1, 2, 3, 4, 5, 6, 7 } },
+		/* r0-r3 */
+		{ EM_ARM, true, 4, { 0, 1, 2, 3 } },
+		/* r2-r6 */
+		{ EM_S390, false, 5, { 2, 3, 4, 5, 6 } },
+		/* a0-a7 */
+		{ EM_RISCV, true, 8, { 10, 11, 12, 13, 14, 15, 16, 17 } },
+		/* r3-r10 */
+		{ EM_PPC64, true, 8, { 3, 4, 5, 6, 7, 8, 9, 10 } },
+	};
+	size_t i;
+	unsigned int k;
+
+	for (i = 0; i < sizeof(abis) / sizeof(abis[0]); i++) {
+		if (abis[i].machine != machine)
+			continue;
+		f->agg_two_regs = abis[i].agg_two_regs;
+		f->nr_arg_regs = abis[i].nr;
+		for (k = 0; k < abis[i].nr; k++)
+			f->arg_regs[k] = DW_OP_reg0 + abis[i].regs[k];
+		return;
+	}
+}
+
 static int file_open(struct dwarf_file *f, const char *path)
 {
 	Dwfl_Module *mod;
@@ -144,6 +184,8 @@ static int file_open(struct dwarf_file *f, const char *path)
 	}
 	f->is_rel = ehdr.e_type == ET_REL;
 	f->big_endian = ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
+	f->addr_size = ehdr.e_ident[EI_CLASS] == ELFCLASS32 ? 4 : 8;
+	file_set_abi(f, ehdr.e_machine);
 	file_find_dstr(f);
 	return 0;
 }
@@ -209,7 +251,11 @@ static void file_set_opts(struct dwarf_file *f,
 	f->type_tags = feat & BTF_FEAT_TYPE_TAG;
 	f->decl_tags = feat & BTF_FEAT_DECL_TAG;
 	f->vars = feat & BTF_FEAT_VAR;
-	f->select_func = funcs__select_pahole;
+	f->global_vars = feat & BTF_FEAT_GLOBAL_VAR;
+	f->clone_funcs = feat & BTF_FEAT_OPTIMIZED_FUNC;
+	f->consistent_funcs = feat & BTF_FEAT_CONSISTENT_FUNC;
+	f->kfunc_tags = feat & BTF_FEAT_DECL_TAG_KFUNCS;
+	f->select_func = funcs__select_symbol;
 }
 
 int dwarf_reader__load(const char *path, struct btf_table *tab,
@@ -234,12 +280,8 @@ int dwarf_reader__load(const char *path, struct btf_table *tab,
 	}
 	if (!err)
 		err = units__load(&f, m, opts ? opts->nr_threads : 1);
-	if (!err) {
+	if (!err)
 		err = merge__finish(m);
-		if (err)
-			msg__error("%s: cannot add the %s DATASEC: %s", path,
-				   ".data..percpu", strerror(-err));
-	}
 	merge__free(m);
 	file_close(&f);
 	return err;

@@ -10,10 +10,13 @@
  * unit, each unit's copy complete, never referring to another unit's);
  * dedup collapses them.  It may hold more types than BTF can number until
  * then.  libdw is closed when loading returns: the table owns every string.
- * What is encoded follows pahole 1.24 (FUNCs for functions with a symbol,
- * one per name, first unit wins; VARs for per-CPU variables only;
- * int a[2][3] flattened to ARRAY(6) as in the kernel's BTF).  The output is
- * the same for any nr_threads.
+ * What is encoded follows pahole 1.31 with the features asked for: FUNCs
+ * for the functions a tracing program may attach to with their DWARF
+ * prototype (one per name, chosen across units: see dwarf_fsel.c), after
+ * every unit's types; VARs for per-CPU variables (and with global_var for
+ * every global variable), one DATASEC per section; bpf_kfunc DECL_TAGs for
+ * the functions of kfunc sets; int a[2][3] flattened to ARRAY(6) as in
+ * the kernel's BTF.  The output is the same for any nr_threads.
  * Errors are printed here, naming the file and the DIE; -errno returned,
  * and @tab is then to be discarded.  Warnings (a DWARF tag BTF cannot
  * express) are printed once per kind.
@@ -31,7 +34,7 @@ struct dwarf_reader_opts {
 	int nr_threads;
 	/* encode FLOAT (else INT of the same size); default true */
 	bool gen_floats;
-	/* enum btf_feature (encoder/features.h) */
+	/* enum btf_feature (encoder/btf_features.h) */
 	unsigned int features;
 	/* comma-separated DW_AT_language names whose units are skipped */
 	const char *lang_exclude;

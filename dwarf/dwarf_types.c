@@ -474,12 +474,14 @@ static int type_nested(struct cu_enc *e, Dwarf_Die *die)
 
 	if (dwarf_child(die, &child))
 		return 0;
+	e->depth++;
 	do {
 		tag = dwarf_tag(&child);
 		if (tag != DW_TAG_member && tag != DW_TAG_inheritance &&
 		    tag != DW_TAG_LLVM_annotation)
 			err = cu__visit(e, &child);
 	} while (!err && dwarf_siblingof(&child, &child) == 0);
+	e->depth--;
 	return err;
 }
 

@@ -39,8 +39,24 @@ int btf_io__write_file(const char *path, const void *buf, size_t len);
 /*
  * Add or replace the .BTF section of the ELF file @path, in place and
  * atomically: the original stays untouched until the new file is complete.
+ * A .BTF.base section (a distilled base, which the new .BTF does not
+ * continue) is removed.
  */
 int btf_io__write_elf(const struct btf_table *tab, const char *path);
+
+/* A section for btf_io__write_elf_sections: @tab NULL removes it */
+struct btf_io_section {
+	const char *name;
+	const struct btf_table *tab;
+};
+
+/*
+ * Add, replace or remove several sections of the ELF file @path at once
+ * (at most 4), as btf_io__write_elf does: all or none of them change.  A
+ * section removed keeps its index as an unnamed SHT_NULL section.
+ */
+int btf_io__write_elf_sections(const char *path,
+			       const struct btf_io_section *secs, size_t n);
 
 /*
  * Parse a raw BTF blob (either byte order) into a new table, split on @base

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The .BTF section of ELF files: reading it, and adding or replacing it.
+ * The .BTF section of ELF files: reading it, and adding or replacing it
+ * (with .BTF.base, the distilled base of a module, beside it).
  *
  * Writing copies the input into a new file beside it with libelf and the
  * caller-controlled layout (ELF_F_LAYOUT): every section keeps its file
  * offset, so loaded segments of executables, kernels and shared objects
  * stay byte for byte where the program headers say they are.  Only what
- * must grow moves, to after the old end of the file: .BTF (new, or larger
- * than before) and .shstrtab (when ".BTF" is a new name), followed by the
- * section header table.  The original is replaced by rename() only when the
- * new file is complete; it is never modified in place.
+ * must grow moves, to after the old end of the file: the sections written
+ * (new, or larger than before) and .shstrtab (when a name is new),
+ * followed by the section header table.  A section to remove keeps its
+ * index (symbols, relocations and links count sections by index): its
+ * header becomes an unnamed SHT_NULL one, which no reader looks up.  All
+ * sections change in the one new file, which replaces the original by
+ * rename() only when it is complete; the original is never modified in
+ * place.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* memmem */
@@ -29,6 +34,7 @@
 #include "msg.h"
 
 static const char btf_name[] = ".BTF";
+static const char btf_base_name[] = ".BTF.base";
 
 static int elf_init(const char *path)
 {
@@ -133,19 +139,30 @@ out:
 	return err;
 }
 
-/* State of one copy of an ELF file with a new .BTF. */
+/* The sections a copy writes */
+#define MAX_OUT_SECS 4
+
+/* One section to write, or to remove */
+struct out_sec {
+	const char *name;
+	const struct btf_table *tab;	/* NULL: remove the section */
+	void *data;			/* its raw BTF */
+	size_t len;
+	size_t ndx;			/* its index in the input, 0: new */
+	size_t name_off;		/* sh_name of a new one */
+};
+
+/* State of one copy of an ELF file with new sections */
 struct elf_copy {
 	const char *path;
 	Elf *in;
 	Elf *out;
 	size_t shnum;
 	size_t shstrndx;
-	size_t btf_ndx;		/* 0: no .BTF yet */
-	void *btf;
-	size_t btf_len;
-	char *shstr;		/* .shstrtab with ".BTF" appended, or NULL */
+	struct out_sec secs[MAX_OUT_SECS];
+	size_t nr_secs;
+	char *shstr;		/* .shstrtab with new names appended, or NULL */
 	size_t shstr_len;
-	size_t btf_name_off;	/* sh_name of a new .BTF */
 	GElf_Off end;		/* where the next moved data may go */
 };
 
@@ -186,58 +203,84 @@ static int elf_copy_end(struct elf_copy *c)
 	return 0;
 }
 
-/* Relocations against .BTF would apply to the old contents. */
+/* The section written at input index @ndx, or NULL */
+static struct out_sec *elf_copy_out(struct elf_copy *c, size_t ndx)
+{
+	size_t i;
+
+	for (i = 0; ndx && i < c->nr_secs; i++)
+		if (c->secs[i].ndx == ndx)
+			return &c->secs[i];
+	return NULL;
+}
+
+/* Relocations against a section written would apply to the old contents. */
 static int elf_copy_check_relocs(struct elf_copy *c)
 {
 	Elf_Scn *scn = NULL;
+	struct out_sec *os;
 	GElf_Shdr sh;
 
-	while (c->btf_ndx && (scn = elf_nextscn(c->in, scn))) {
+	while ((scn = elf_nextscn(c->in, scn))) {
 		if (!gelf_getshdr(scn, &sh))
 			return elf_fail(c->path, "cannot read a section header");
-		if ((sh.sh_type == SHT_REL || sh.sh_type == SHT_RELA) &&
-		    sh.sh_info == c->btf_ndx) {
-			msg__error("%s: .BTF has relocations (section [%zu]); cannot replace it",
-				   c->path, elf_ndxscn(scn));
-			return -EINVAL;
-		}
+		if ((sh.sh_type != SHT_REL && sh.sh_type != SHT_RELA) ||
+		    !(os = elf_copy_out(c, sh.sh_info)))
+			continue;
+		msg__error("%s: %s has relocations (section [%zu]); cannot %s it",
+			   c->path, os->name, elf_ndxscn(scn),
+			   os->tab ? "replace" : "remove");
+		return -EINVAL;
 	}
 	return 0;
 }
 
 /*
- * A new .BTF needs its name in .shstrtab: reuse any ".BTF\0" already there
- * (a name may be the tail of another), else append it.
+ * Each new section needs its name in .shstrtab: reuse the name where the
+ * table has it already (a name may be the tail of another), else append.
  */
-static int elf_copy_name(struct elf_copy *c)
+static int elf_copy_names(struct elf_copy *c)
 {
+	size_t i, len, extra = 0, room = 0;
+	struct out_sec *os;
 	Elf_Data *d;
 	const char *p;
 
 	d = elf_rawdata(elf_getscn(c->in, c->shstrndx), NULL);
 	if (!d || (!d->d_buf && d->d_size))
 		return elf_fail(c->path, "cannot read the section name table");
-	p = d->d_size ? memmem(d->d_buf, d->d_size, btf_name, sizeof(btf_name)) :
-			NULL;
-	if (p) {
-		c->btf_name_off = p - (const char *)d->d_buf;
-		return 0;
+	for (i = 0; i < c->nr_secs; i++)
+		room += strlen(c->secs[i].name) + 1;
+	for (i = 0; i < c->nr_secs; i++) {
+		os = &c->secs[i];
+		len = strlen(os->name) + 1;
+		if (os->ndx || !os->tab)
+			continue;
+		p = d->d_size ? memmem(d->d_buf, d->d_size, os->name, len) : NULL;
+		if (p) {
+			os->name_off = p - (const char *)d->d_buf;
+			continue;
+		}
+		if (!c->shstr) {
+			c->shstr = malloc(d->d_size + room);
+			if (!c->shstr) {
+				msg__error("%s: %s", c->path, strerror(ENOMEM));
+				return -ENOMEM;
+			}
+			if (d->d_size)
+				memcpy(c->shstr, d->d_buf, d->d_size);
+		}
+		os->name_off = d->d_size + extra;
+		memcpy(c->shstr + os->name_off, os->name, len);
+		extra += len;
 	}
-	c->shstr_len = d->d_size + sizeof(btf_name);
-	c->shstr = malloc(c->shstr_len);
-	if (!c->shstr) {
-		msg__error("%s: %s", c->path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	if (d->d_size)
-		memcpy(c->shstr, d->d_buf, d->d_size);
-	memcpy(c->shstr + d->d_size, btf_name, sizeof(btf_name));
-	c->btf_name_off = d->d_size;
+	c->shstr_len = d->d_size + extra;
 	return 0;
 }
 
 static int elf_copy_scan(struct elf_copy *c)
 {
+	size_t i;
 	int err;
 
 	if (elf_getshdrnum(c->in, &c->shnum) ||
@@ -247,13 +290,15 @@ static int elf_copy_scan(struct elf_copy *c)
 		msg__error("%s: no section name table", c->path);
 		return -EINVAL;
 	}
-	if (!elf_find_scn(c->in, c->shstrndx, btf_name, &c->btf_ndx))
-		c->btf_ndx = 0;
+	for (i = 0; i < c->nr_secs; i++)
+		if (!elf_find_scn(c->in, c->shstrndx, c->secs[i].name,
+				  &c->secs[i].ndx))
+			c->secs[i].ndx = 0;
 	err = elf_copy_end(c);
 	if (!err)
 		err = elf_copy_check_relocs(c);
-	if (!err && !c->btf_ndx)
-		err = elf_copy_name(c);
+	if (!err)
+		err = elf_copy_names(c);
 	if (!err && elf_find_scn(c->in, c->shstrndx, ".BTF.ext", &(size_t){ 0 }))
 		msg__warn("%s: .BTF.ext is left as it is; it describes the old .BTF",
 			  c->path);
@@ -309,13 +354,14 @@ static GElf_Off elf_copy_place(struct elf_copy *c, size_t size,
 }
 
 /*
- * The new .BTF goes where the old one was when it fits there, or when the
- * old one was the last data of the file and nothing loads it (so growing
- * covers nothing else).  Otherwise it moves past the end of the file; an
- * allocated .BTF of a file with segments then stops being allocated, since
- * no segment covers its new place.
+ * A new section's data goes where the old one was when it fits there, or
+ * when the old one was the last data of the file and nothing loads it (so
+ * growing covers nothing else).  Otherwise it moves past the end of the
+ * file; an allocated section of a file with segments then stops being
+ * allocated, since no segment covers its new place.
  */
-static int elf_copy_btf(struct elf_copy *c, Elf_Scn *scn, GElf_Shdr *sh)
+static int elf_copy_sec(struct elf_copy *c, struct out_sec *os, Elf_Scn *scn,
+			GElf_Shdr *sh)
 {
 	bool last = sh->sh_offset + sh->sh_size == c->end;
 	bool loaded, in_place;
@@ -325,21 +371,21 @@ static int elf_copy_btf(struct elf_copy *c, Elf_Scn *scn, GElf_Shdr *sh)
 	loaded = (sh->sh_flags & SHF_ALLOC) && phnum;
 	in_place = sh->sh_type != SHT_NOBITS &&
 		   !(sh->sh_flags & SHF_COMPRESSED) &&
-		   (c->btf_len <= sh->sh_size || (last && !loaded));
-	if (in_place && c->btf_len > sh->sh_size)
-		c->end = sh->sh_offset + c->btf_len;
+		   (os->len <= sh->sh_size || (last && !loaded));
+	if (in_place && os->len > sh->sh_size)
+		c->end = sh->sh_offset + os->len;
 	if (!in_place && loaded) {
-		msg__warn("%s: the new .BTF does not fit the loaded one; it is no longer loaded",
-			  c->path);
+		msg__warn("%s: the new %s does not fit the loaded one; it is no longer loaded",
+			  c->path, os->name);
 		sh->sh_flags &= ~(GElf_Xword)SHF_ALLOC;
 		sh->sh_addr = 0;
 	}
 	if (!in_place)
-		sh->sh_offset = elf_copy_place(c, c->btf_len, sh->sh_addralign);
+		sh->sh_offset = elf_copy_place(c, os->len, sh->sh_addralign);
 	sh->sh_type = SHT_PROGBITS;
 	sh->sh_flags &= ~(GElf_Xword)SHF_COMPRESSED;
-	sh->sh_size = c->btf_len;
-	return elf_set_data(c, scn, c->btf, c->btf_len, sh->sh_addralign);
+	sh->sh_size = os->len;
+	return elf_set_data(c, scn, os->data, os->len, sh->sh_addralign);
 }
 
 /* The grown name table stays in place when nothing follows it. */
@@ -356,6 +402,7 @@ static int elf_copy_shstr(struct elf_copy *c, Elf_Scn *scn, GElf_Shdr *sh)
 static int elf_copy_scn(struct elf_copy *c, Elf_Scn *in_scn)
 {
 	size_t ndx = elf_ndxscn(in_scn);
+	struct out_sec *os = elf_copy_out(c, ndx);
 	Elf_Scn *scn = elf_newscn(c->out);
 	GElf_Shdr sh;
 	Elf_Data *d;
@@ -363,8 +410,13 @@ static int elf_copy_scn(struct elf_copy *c, Elf_Scn *in_scn)
 
 	if (!scn || !gelf_getshdr(in_scn, &sh))
 		return elf_fail(c->path, "cannot copy a section header");
-	if (ndx == c->btf_ndx) {
-		err = elf_copy_btf(c, scn, &sh);
+	if (os && os->tab) {
+		err = elf_copy_sec(c, os, scn, &sh);
+	} else if (os) {
+		/* removed: an unnamed unused header keeps the indices */
+		memset(&sh, 0, sizeof(sh));
+		sh.sh_offset = c->end;
+		err = 0;
 	} else if (ndx == c->shstrndx && c->shstr) {
 		err = elf_copy_shstr(c, scn, &sh);
 	} else if (sh.sh_type == SHT_NOBITS || !sh.sh_size) {
@@ -381,23 +433,26 @@ static int elf_copy_scn(struct elf_copy *c, Elf_Scn *in_scn)
 	return err;
 }
 
-static int elf_copy_new_btf(struct elf_copy *c)
+static int elf_copy_new_sec(struct elf_copy *c, struct out_sec *os)
 {
 	Elf_Scn *scn = elf_newscn(c->out);
 	GElf_Shdr sh = {
-		.sh_name = c->btf_name_off,
+		.sh_name = os->name_off,
 		.sh_type = SHT_PROGBITS,
 		.sh_addralign = 4,
-		.sh_size = c->btf_len,
+		.sh_size = os->len,
 	};
 	int err;
 
-	if (!scn)
-		return elf_fail(c->path, "cannot add the .BTF section");
-	sh.sh_offset = elf_copy_place(c, c->btf_len, 4);
-	err = elf_set_data(c, scn, c->btf, c->btf_len, 4);
+	if (!scn) {
+		msg__error("%s: cannot add the %s section: %s", c->path,
+			   os->name, elf_errmsg(-1));
+		return -EINVAL;
+	}
+	sh.sh_offset = elf_copy_place(c, os->len, 4);
+	err = elf_set_data(c, scn, os->data, os->len, 4);
 	if (!err && !gelf_update_shdr(scn, &sh))
-		err = elf_fail(c->path, "cannot add the .BTF section");
+		err = elf_fail(c->path, "cannot add a section");
 	return err;
 }
 
@@ -431,14 +486,16 @@ static int elf_copy_finish_ehdr(struct elf_copy *c)
 static int elf_copy_all(struct elf_copy *c)
 {
 	Elf_Scn *scn = NULL;
+	size_t i;
 	int err;
 
 	elf_flagelf(c->out, ELF_C_SET, ELF_F_LAYOUT);
 	err = elf_copy_headers(c);
 	while (!err && (scn = elf_nextscn(c->in, scn)))
 		err = elf_copy_scn(c, scn);
-	if (!err && !c->btf_ndx)
-		err = elf_copy_new_btf(c);
+	for (i = 0; !err && i < c->nr_secs; i++)
+		if (!c->secs[i].ndx && c->secs[i].tab)
+			err = elf_copy_new_sec(c, &c->secs[i]);
 	if (!err)
 		err = elf_copy_finish_ehdr(c);
 	if (err)
@@ -471,7 +528,7 @@ static int elf_open_input(const char *path, int *fd, struct stat *st)
 	return 0;
 }
 
-/* The file's byte order is not ours: its .BTF must be in its order. */
+/* The file's byte order is not ours: its BTF must be in its order. */
 static bool elf_is_foreign(Elf *elf)
 {
 	const char *ident = elf_getident(elf, NULL);
@@ -481,23 +538,50 @@ static bool elf_is_foreign(Elf *elf)
 	return ident && ident[EI_DATA] != native;
 }
 
-int btf_io__write_elf(const struct btf_table *tab, const char *path)
+/* The raw BTF of every section to write */
+static int elf_copy_data(struct elf_copy *c, const struct btf_io_section *secs,
+			 size_t n)
+{
+	size_t i;
+	int err;
+
+	if (n > MAX_OUT_SECS) {
+		msg__error("%s: cannot write %zu sections at once", c->path, n);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		c->secs[c->nr_secs].name = secs[i].name;
+		c->secs[c->nr_secs].tab = secs[i].tab;
+		c->nr_secs++;
+		if (!secs[i].tab)
+			continue;
+		err = io__raw_data(secs[i].tab, c->path, &c->secs[i].data,
+				   &c->secs[i].len);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int btf_io__write_elf_sections(const char *path,
+			       const struct btf_io_section *secs, size_t n)
 {
 	struct elf_copy c = { .path = path };
 	struct io_tmp tmp = { .fd = -1 };
 	struct stat st;
-	int fd, err;
+	int fd = -1, err;
+	size_t i;
 
-	err = io__raw_data(tab, path, &c.btf, &c.btf_len);
-	if (err)
-		return err;
-	err = elf_open_input(path, &fd, &st);
+	err = elf_copy_data(&c, secs, n);
+	if (!err)
+		err = elf_open_input(path, &fd, &st);
 	if (!err) {
 		c.in = elf_open_read(fd, NULL, 0, path);
 		err = c.in ? elf_copy_scan(&c) : -EINVAL;
 	}
-	if (!err && elf_is_foreign(c.in))
-		io__swap_raw(c.btf);
+	for (i = 0; !err && i < c.nr_secs && elf_is_foreign(c.in); i++)
+		if (c.secs[i].data)
+			io__swap_raw(c.secs[i].data);
 	if (!err)
 		err = io_tmp__open(&tmp, path);
 	if (!err) {
@@ -516,6 +600,21 @@ int btf_io__write_elf(const struct btf_table *tab, const char *path)
 	if (fd >= 0)
 		close(fd);
 	free(c.shstr);
-	free(c.btf);
+	for (i = 0; i < c.nr_secs; i++)
+		free(c.secs[i].data);
 	return err;
+}
+
+/*
+ * A .BTF.base left by an earlier distilled encoding would describe another
+ * base than the one the new .BTF continues: it goes.
+ */
+int btf_io__write_elf(const struct btf_table *tab, const char *path)
+{
+	const struct btf_io_section secs[] = {
+		{ btf_name, tab },
+		{ btf_base_name, NULL },
+	};
+
+	return btf_io__write_elf_sections(path, secs, 2);
 }
