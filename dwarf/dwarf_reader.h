@@ -38,6 +38,12 @@ struct dwarf_reader_opts {
 	unsigned int features;
 	/* comma-separated DW_AT_language names whose units are skipped */
 	const char *lang_exclude;
+	/*
+	 * Called from the loading thread as units are merged (NULL: none):
+	 * @done of @total compilation units.  For a progress display only.
+	 */
+	void (*progress)(void *ctx, unsigned long done, unsigned long total);
+	void *progress_ctx;
 };
 
 int dwarf_reader__load(const char *path, struct btf_table *tab,
