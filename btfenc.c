@@ -499,6 +499,62 @@ static bool is_bpf_object(const char *path)
 	return ok;
 }
 
+/*
+ * Progress on a terminal: for runs longer than a second, the phase and the
+ * share of compilation units read, on one self-erasing line.
+ */
+struct progress {
+	const char *input;
+	struct timespec start;
+	bool on;		/* stderr is a terminal and not -q */
+	bool shown;
+	unsigned int last_pct;
+};
+
+static void progress_start(struct progress *p, const char *input)
+{
+	memset(p, 0, sizeof(*p));
+	p->input = input;
+	p->on = isatty(STDERR_FILENO) && msg__level() >= MSG_NORMAL;
+	p->last_pct = ~0u;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+static bool progress_due(struct progress *p)
+{
+	struct timespec t = p->start;
+
+	return p->on && (p->shown || elapsed(&t) >= 1.0);
+}
+
+static void progress_units(void *ctx, unsigned long done, unsigned long total)
+{
+	struct progress *p = ctx;
+	unsigned int pct = total ? done * 100 / total : 100;
+
+	if (pct == p->last_pct || !progress_due(p))
+		return;
+	p->last_pct = pct;
+	p->shown = true;
+	fprintf(stderr, "\rbtfenc: %s: reading DWARF: %3u%% (%lu of %lu units)\033[K",
+		p->input, pct, done, total);
+}
+
+static void progress_phase(struct progress *p, const char *phase)
+{
+	if (!progress_due(p))
+		return;
+	p->shown = true;
+	fprintf(stderr, "\rbtfenc: %s: %s\033[K", p->input, phase);
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = false;
+}
+
 /* DWARF -> table: read, downgrade to the chosen features, dedup */
 static int encode_dwarf(struct run *r, const char *input, struct btf_table **out)
 {
@@ -509,22 +565,30 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		.lang_exclude = r->o->lang_exclude,
 	};
 	struct dedup_opts dopts = { 0 };
+	struct progress prog;
 	struct btf_table *tab;
 	int err;
 
+	progress_start(&prog, input);
+	ropts.progress = progress_units;
+	ropts.progress_ctx = &prog;
 	tab = r->base ? btf_table__new_split(r->base) : btf_table__new();
 	if (!tab) {
 		msg__error("%s: %s", input, strerror(errno));
 		return -errno;
 	}
 	err = dwarf_reader__load(input, tab, &ropts);
+	if (err)
+		progress_end(&prog);
 	stats_phase(r, input, "read");
 	if (!err)
 		stats_kinds(r, input, "read", tab);
 	if (!err) {
+		progress_phase(&prog, "deduplicating types");
 		err = btf_compat__apply(tab, r->o->features);
 		if (!err)
 			err = dedup__run(tab, &dopts);
+		progress_end(&prog);
 		if (err)
 			msg__error("%s: deduplicating types: %s", input, strerror(-err));
 		stats_phase(r, input, "dedup");
