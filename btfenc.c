@@ -113,7 +113,7 @@ static void usage(FILE *f)
 "Exit status: 0 success, 1 bad input or failure, 2 usage error.\n", f);
 }
 
-static int parse_jobs(const char *s, int *out)
+int btfenc__parse_jobs(const char *s, int *out)
 {
 	char *end;
 	long v;
@@ -161,7 +161,7 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		case 'v': msg__set_level(MSG_VERBOSE); break;
 		case 'q': msg__set_level(MSG_QUIET); break;
 		case 'j':
-			if (parse_jobs(optarg, &o->nr_threads)) {
+			if (btfenc__parse_jobs(optarg, &o->nr_threads)) {
 				msg__error("-j: '%s' is not a thread count (0-1024)", optarg);
 				return EXIT_USAGE;
 			}

@@ -38,6 +38,9 @@ struct btfenc_opts {
  */
 int btfenc__parse_features(const char *list, unsigned int *mask, bool strict);
 
+/* A thread count, 0 to 1024 (0: one per online CPU); 0 or -EINVAL */
+int btfenc__parse_jobs(const char *s, int *out);
+
 /* pahole-compatible syntax, used when invoked as "pahole".  Returns -1 to
  * go on, or an exit status. */
 int btfenc__parse_pahole_args(int argc, char **argv, struct btfenc_opts *o);

@@ -80,20 +80,14 @@ static unsigned int pahole_legacy_features(void)
 	       BTF_FEAT_ENUM64 | BTF_FEAT_ENCODE_FORCE;
 }
 
+/* pahole's bare -j: one thread per online CPU */
 static int pahole_jobs(const char *arg, int *out)
 {
-	char *end;
-	long v;
-
 	if (!arg) {
-		*out = 0;	/* one per online CPU, as pahole's bare -j */
+		*out = 0;
 		return 0;
 	}
-	v = strtol(arg, &end, 10);
-	if (*end || end == arg || v < 0 || v > 1024)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return btfenc__parse_jobs(arg, out);
 }
 
 /* One option; returns -1 to go on or an exit status. */
