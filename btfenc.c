@@ -589,7 +589,10 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		if (!err)
 			err = dedup__run(tab, &dopts);
 		progress_end(&prog);
-		if (err)
+		if (err == -ELOOP)
+			msg__error("%s: corrupt DWARF: a chain of typedef, pointer or "
+				   "modifier types loops back on itself", input);
+		else if (err)
 			msg__error("%s: deduplicating types: %s", input, strerror(-err));
 		stats_phase(r, input, "dedup");
 	}

@@ -3,8 +3,17 @@
  * Structural validation of a type table, per kind, following the rules of
  * Documentation/bpf/btf.rst that need no layout computation.  Used on every
  * BTF we read, so later stages may trust IDs, names and vlen.
+ *
+ * Then reference loops, which the kernel rejects too: a type that contains
+ * itself by value (a struct member, array element, typedef or modifier
+ * chain leading back to it), and a chain of pointers, typedefs and
+ * modifiers that leads back to itself (PTR -> CONST -> PTR).  A loop
+ * through a pointer into a struct is normal (struct list_head).  Both walks
+ * are iterative, linear in the table, and need no recursion, so later
+ * stages may follow references without a hop limit ending in a hang.
  */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "btf_table.h"
 
@@ -117,6 +126,145 @@ static const char *check_kind(const struct btf_table *tab,
 	}
 }
 
+static bool is_ref_kind(unsigned int kind)
+{
+	switch (kind) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Number of by-value references of @t: what its size depends on */
+static unsigned int value_edges(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_ARRAY:
+		return 1;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		return btf_vlen(t);
+	default:
+		return 0;
+	}
+}
+
+static uint32_t value_edge(const struct btf_type *t, unsigned int i)
+{
+	if (btf_kind(t) == BTF_KIND_ARRAY)
+		return btf_array(t)->type;
+	if (btf_is_composite(t))
+		return btf_members(t)[i].type;
+	return t->type;
+}
+
+enum { WHITE, GREY, BLACK };
+
+struct dfs_frame {
+	uint32_t id;
+	uint32_t next;	/* next edge to follow */
+};
+
+/*
+ * Depth-first over the by-value references of the own types, with an
+ * explicit stack: an edge to a type still on the stack closes a loop.
+ * Base types cannot refer to the split part, so loops are all own.
+ */
+static int check_value_loops(const struct btf_table *tab, uint8_t *color,
+			     struct dfs_frame *stack, uint32_t *bad_id)
+{
+	uint32_t start = btf_table__start_id(tab), n = btf_table__nr_own(tab);
+	uint32_t root, to;
+	size_t sp;
+
+	for (root = 0; root < n; root++) {
+		if (color[root] != WHITE)
+			continue;
+		sp = 0;
+		stack[sp++] = (struct dfs_frame){ root, 0 };
+		color[root] = GREY;
+		while (sp) {
+			struct dfs_frame *f = &stack[sp - 1];
+			const struct btf_type *t = btf_table__type(tab, start + f->id);
+
+			if (f->next == value_edges(t)) {
+				color[f->id] = BLACK;
+				sp--;
+				continue;
+			}
+			to = value_edge(t, f->next++);
+			if (to < start)
+				continue;
+			to -= start;
+			if (color[to] == GREY) {
+				*bad_id = start + to;
+				return -ELOOP;
+			}
+			if (color[to] == WHITE) {
+				color[to] = GREY;
+				stack[sp++] = (struct dfs_frame){ to, 0 };
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Chains of PTR, typedefs and modifiers: each has one successor, so
+ * following each chain once, marking its types with the chain's start,
+ * finds every loop in linear time.  @mark is reused (0: not seen).
+ */
+static int check_ref_loops(const struct btf_table *tab, uint32_t *mark,
+			   uint32_t *bad_id)
+{
+	uint32_t start = btf_table__start_id(tab), n = btf_table__nr_own(tab);
+	const struct btf_type *t;
+	uint32_t root, id;
+
+	for (root = 0; root < n; root++) {
+		id = root;
+		while (id < n && !mark[id]) {
+			t = btf_table__type(tab, start + id);
+			if (!is_ref_kind(btf_kind(t)))
+				break;
+			mark[id] = root + 1;
+			id = t->type < start ? n : t->type - start;
+		}
+		/* back at a type this walk marked: a loop */
+		if (id < n && mark[id] == root + 1) {
+			*bad_id = start + id;
+			return -ELOOP;
+		}
+	}
+	return 0;
+}
+
+static int check_loops(const struct btf_table *tab, uint32_t *bad_id,
+		       const char **what)
+{
+	uint32_t n = btf_table__nr_own(tab);
+	struct dfs_frame *stack = malloc((n ? n : 1) * sizeof(*stack));
+	uint8_t *color = calloc(n ? n : 1, 1);
+	uint32_t *mark = calloc(n ? n : 1, sizeof(*mark));
+	int err = -ENOMEM;
+
+	*what = "out of memory";
+	if (stack && color && mark) {
+		*what = "loop of pointer, typedef and modifier references";
+		err = check_ref_loops(tab, mark, bad_id);
+	}
+	if (!err) {
+		*what = "contains itself (a loop of by-value references)";
+		err = check_value_loops(tab, color, stack, bad_id);
+	}
+	free(stack);
+	free(color);
+	free(mark);
+	return err == -ELOOP ? -EINVAL : err;
+}
+
 int btf_table__check(const struct btf_table *tab, uint32_t *bad_id,
 		     const char **what)
 {
@@ -152,5 +300,5 @@ int btf_table__check(const struct btf_table *tab, uint32_t *bad_id,
 		if (*what)
 			return -EINVAL;
 	}
-	return 0;
+	return check_loops(tab, bad_id, what);
 }

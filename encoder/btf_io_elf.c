@@ -354,6 +354,27 @@ static GElf_Off elf_copy_place(struct elf_copy *c, size_t size,
 }
 
 /*
+ * True when no other section of the input starts at or after the end of
+ * @ndx's data: not even an empty one, whose offset growing in place would
+ * cover (the writer fills gaps up to each section's offset).
+ */
+static bool elf_nothing_after(struct elf_copy *c, size_t ndx, const GElf_Shdr *sh)
+{
+	GElf_Off end = sh->sh_offset + sh->sh_size;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr o;
+
+	while ((scn = elf_nextscn(c->in, scn))) {
+		if (elf_ndxscn(scn) == ndx || !gelf_getshdr(scn, &o) ||
+		    o.sh_type == SHT_NOBITS || o.sh_type == SHT_NULL)
+			continue;
+		if (o.sh_offset >= end)
+			return false;
+	}
+	return true;
+}
+
+/*
  * A new section's data goes where the old one was when it fits there, or
  * when the old one was the last data of the file and nothing loads it (so
  * growing covers nothing else).  Otherwise it moves past the end of the
@@ -363,7 +384,8 @@ static GElf_Off elf_copy_place(struct elf_copy *c, size_t size,
 static int elf_copy_sec(struct elf_copy *c, struct out_sec *os, Elf_Scn *scn,
 			GElf_Shdr *sh)
 {
-	bool last = sh->sh_offset + sh->sh_size == c->end;
+	bool last = sh->sh_offset + sh->sh_size == c->end &&
+		    elf_nothing_after(c, os->ndx, sh);
 	bool loaded, in_place;
 	size_t phnum = 0;
 
@@ -391,7 +413,8 @@ static int elf_copy_sec(struct elf_copy *c, struct out_sec *os, Elf_Scn *scn,
 /* The grown name table stays in place when nothing follows it. */
 static int elf_copy_shstr(struct elf_copy *c, Elf_Scn *scn, GElf_Shdr *sh)
 {
-	if (sh->sh_offset + sh->sh_size == c->end && !(sh->sh_flags & SHF_ALLOC))
+	if (sh->sh_offset + sh->sh_size == c->end && !(sh->sh_flags & SHF_ALLOC) &&
+	    elf_nothing_after(c, c->shstrndx, sh))
 		c->end = sh->sh_offset + c->shstr_len;
 	else
 		sh->sh_offset = elf_copy_place(c, c->shstr_len, 1);

@@ -401,7 +401,8 @@ static int obj_read_btf(const char *path, Elf *elf, size_t shstrndx,
 		msg__error("%s: %s", path, strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	memcpy(copy, d->d_buf, d->d_size);
+	if (d->d_size)
+		memcpy(copy, d->d_buf, d->d_size);
 	obj_fix_gcc_char(copy, d->d_size);
 	snprintf(what, sizeof(what), "%s: .BTF", path);
 	err = btf_io__parse_raw(copy, d->d_size, what, NULL, btf);

@@ -155,6 +155,19 @@ int64_t core__resolve_size(const struct btf_table *tab, uint32_t id)
 	return -EINVAL;
 }
 
+/* *@bit_off += @idx elements of @sz bytes; -E2BIG past 32 bits, as BTF's are */
+static int core_add_elems(uint32_t *bit_off, uint64_t idx, int64_t sz)
+{
+	uint64_t v;
+
+	if (__builtin_mul_overflow(idx, (uint64_t)sz, &v) ||
+	    __builtin_mul_overflow(v, 8, &v) ||
+	    __builtin_add_overflow(v, *bit_off, &v) || v > UINT32_MAX)
+		return -E2BIG;
+	*bit_off = v;
+	return 0;
+}
+
 /*
  * A zero-length array that is the last member of the struct named by the
  * previous accessor: any index is in bounds.
@@ -255,7 +268,10 @@ static int core_parse_step(const struct btf_table *tab, struct core_spec *spec,
 		sz = core__resolve_size(tab, *id);
 		if (sz < 0)
 			return sz;
-		spec->bit_off += idx * sz * 8;
+		if (core_add_elems(&spec->bit_off, idx, sz)) {
+			*why = "array element offset does not fit 32 bits";
+			return -E2BIG;
+		}
 		return 0;
 	}
 	*why = "access steps into a type that is neither struct, union nor array";
@@ -295,7 +311,10 @@ int core__parse_spec(const struct btf_table *tab, const struct core_relo *r,
 		*why = "root type has no size";
 		return sz;
 	}
-	spec->bit_off = spec->raw[0] * sz * 8;
+	if (core_add_elems(&spec->bit_off, spec->raw[0], sz)) {
+		*why = "array element offset does not fit 32 bits";
+		return -E2BIG;
+	}
 	for (i = 1; i < spec->raw_len; i++) {
 		err = core_parse_step(tab, spec, &id, spec->raw[i], why);
 		if (err)
@@ -424,7 +443,8 @@ static int core_match_index(const struct core_acc *acc,
 	sz = core__resolve_size(tt, *id);
 	if (sz < 0)
 		return sz;
-	out->bit_off += acc->idx * sz * 8;
+	if (core_add_elems(&out->bit_off, acc->idx, sz))
+		return -E2BIG;
 	return 1;
 }
 
@@ -788,6 +808,9 @@ static int core_calc_field(const struct core_spec *spec, unsigned int kind,
 		return -EINVAL;
 	bit_sz = btf_member_bitfield_size(t, acc->idx);
 	if (bit_sz) {
+		/* a bitfield of an int or enum: anything else has no size here */
+		if (!btf_is_any_enum(mt) && btf_kind(mt) != BTF_KIND_INT)
+			return -EINVAL;
 		byte_sz = mt->size;
 		err = core_bitfield_load(bit_off, bit_sz, &byte_off, &byte_sz);
 		if (err)

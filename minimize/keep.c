@@ -15,7 +15,10 @@
  *   behind pointers where only the name and kind count; enums with their
  *   enumerators;
  * - enum value records: the enum with its enumerators.
- * Each (type, way of marking) is visited once, so cycles end.
+ * Each (type, way of marking) is visited once, so cycles end.  Marking
+ * recurses along the references; input BTF has no loops without a pointer
+ * (btf_table__check), but the depth is still bounded by KEEP_MAX_DEPTH:
+ * deeper nesting is refused (-ELOOP) rather than overflowing the stack.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,6 +33,9 @@ enum {
 	KEEP_MATCH_PTR = 1 << 4,	/* marked behind a pointer, for TYPE_MATCHES */
 	KEEP_VALUES = 1 << 5,	/* an enum's enumerators are kept */
 };
+
+/* Far deeper than any real type nests (the kernel resolves at most 32) */
+#define KEEP_MAX_DEPTH 1024
 
 struct keep {
 	const struct btf_table *tab;
@@ -109,15 +115,16 @@ static bool keep_first(struct keep *k, uint32_t id, uint8_t how)
 	return first;
 }
 
-static int keep_type(struct keep *k, uint32_t id, bool follow);
+static int keep_type(struct keep *k, uint32_t id, bool follow, int depth);
 
-static int keep_proto(struct keep *k, const struct btf_type *t, bool follow)
+static int keep_proto(struct keep *k, const struct btf_type *t, bool follow,
+		      int depth)
 {
 	unsigned int i;
-	int err = keep_type(k, t->type, follow);
+	int err = keep_type(k, t->type, follow, depth);
 
 	for (i = 0; i < btf_vlen(t) && !err; i++)
-		err = keep_type(k, btf_params(t)[i].type, follow);
+		err = keep_type(k, btf_params(t)[i].type, follow, depth);
 	return err;
 }
 
@@ -125,7 +132,7 @@ static int keep_proto(struct keep *k, const struct btf_type *t, bool follow)
  * Keep @id as far as its size and kind need; with @follow also what
  * pointers point to (type-based relocations compare those).
  */
-static int keep_type(struct keep *k, uint32_t id, bool follow)
+static int keep_type(struct keep *k, uint32_t id, bool follow, int depth)
 {
 	const struct btf_type *t = btf_table__type(k->tab, id);
 	int err;
@@ -134,31 +141,34 @@ static int keep_type(struct keep *k, uint32_t id, bool follow)
 		return 0;
 	if (!t)
 		return -EINVAL;
+	if (++depth > KEEP_MAX_DEPTH)
+		return -ELOOP;
 	/* a visit with pointers followed covers one without */
 	if (k->flags[id] & (follow ? KEEP_FOLLOW : KEEP_SIZED | KEEP_FOLLOW))
 		return 0;
 	k->flags[id] |= KEEP_TYPE | (follow ? KEEP_FOLLOW : KEEP_SIZED);
 	switch (btf_kind(t)) {
 	case BTF_KIND_PTR:
-		return follow ? keep_type(k, t->type, true) : 0;
+		return follow ? keep_type(k, t->type, true, depth) : 0;
 	case BTF_KIND_TYPEDEF: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
 	case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_VAR:
 	case BTF_KIND_FUNC:
-		return keep_type(k, t->type, follow);
+		return keep_type(k, t->type, follow, depth);
 	case BTF_KIND_ARRAY:
-		err = keep_type(k, btf_array(t)->type, follow);
-		return err ? err : keep_type(k, btf_array(t)->index_type, follow);
+		err = keep_type(k, btf_array(t)->type, follow, depth);
+		return err ? err : keep_type(k, btf_array(t)->index_type, follow,
+					     depth);
 	case BTF_KIND_FUNC_PROTO:
-		return keep_proto(k, t, follow);
+		return keep_proto(k, t, follow, depth);
 	default:
 		return 0;
 	}
 }
 
-static int keep_match(struct keep *k, uint32_t id, bool behind_ptr);
+static int keep_match(struct keep *k, uint32_t id, bool behind_ptr, int depth);
 
 static int keep_match_members(struct keep *k, uint32_t id,
-			      const struct btf_type *t)
+			      const struct btf_type *t, int depth)
 {
 	unsigned int i, n = btf_vlen(t);
 	int err = 0;
@@ -167,25 +177,25 @@ static int keep_match_members(struct keep *k, uint32_t id,
 		err = keep_member(k, id, i);
 		if (!err)
 			err = keep_match(k, btf_members(btf_table__type(k->tab, id))[i].type,
-					 false);
+					 false, depth);
 	}
 	return err;
 }
 
-static int keep_match_proto(struct keep *k, uint32_t id)
+static int keep_match_proto(struct keep *k, uint32_t id, int depth)
 {
 	const struct btf_type *t = btf_table__type(k->tab, id);
 	unsigned int i, n = btf_vlen(t);
-	int err = keep_match(k, t->type, false);
+	int err = keep_match(k, t->type, false, depth);
 
 	for (i = 0; i < n && !err; i++)
 		err = keep_match(k, btf_params(btf_table__type(k->tab, id))[i].type,
-				 false);
+				 false, depth);
 	return err;
 }
 
 /* Keep what TYPE_MATCHES compares of @id */
-static int keep_match(struct keep *k, uint32_t id, bool behind_ptr)
+static int keep_match(struct keep *k, uint32_t id, bool behind_ptr, int depth)
 {
 	const struct btf_type *t = btf_table__type(k->tab, id);
 	int err;
@@ -194,24 +204,27 @@ static int keep_match(struct keep *k, uint32_t id, bool behind_ptr)
 		return 0;
 	if (!t)
 		return -EINVAL;
+	if (++depth > KEEP_MAX_DEPTH)
+		return -ELOOP;
 	if (!keep_first(k, id, behind_ptr ? KEEP_MATCH_PTR : KEEP_MATCH))
 		return 0;
 	switch (btf_kind(t)) {
 	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		return behind_ptr ? 0 : keep_match_members(k, id, t);
+		return behind_ptr ? 0 : keep_match_members(k, id, t, depth);
 	case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
 		k->flags[id] |= KEEP_VALUES;
 		return 0;
 	case BTF_KIND_TYPEDEF: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
 	case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
-		return keep_match(k, t->type, behind_ptr);
+		return keep_match(k, t->type, behind_ptr, depth);
 	case BTF_KIND_PTR:
-		return keep_match(k, t->type, true);
+		return keep_match(k, t->type, true, depth);
 	case BTF_KIND_ARRAY:
-		err = keep_match(k, btf_array(t)->type, false);
-		return err ? err : keep_type(k, btf_array(t)->index_type, false);
+		err = keep_match(k, btf_array(t)->type, false, depth);
+		return err ? err : keep_type(k, btf_array(t)->index_type, false,
+					     depth);
 	case BTF_KIND_FUNC_PROTO:
-		return keep_match_proto(k, id);
+		return keep_match_proto(k, id, depth);
 	default:
 		return 0;
 	}
@@ -222,7 +235,7 @@ static int keep_field(struct keep *k, const struct core_spec *s)
 {
 	const struct btf_type *t;
 	uint32_t id = s->root_id;
-	int i, err = keep_type(k, id, false);
+	int i, err = keep_type(k, id, false, 0);
 
 	for (i = 1; i < s->raw_len && !err; i++) {
 		t = core__skip_mods(k->tab, id, &id);
@@ -232,7 +245,7 @@ static int keep_field(struct keep *k, const struct core_spec *s)
 			err = keep_member(k, id, s->raw[i]);
 			id = btf_members(t)[s->raw[i]].type;
 			if (!err)
-				err = keep_type(k, id, false);
+				err = keep_type(k, id, false, 0);
 		} else if (btf_kind(t) == BTF_KIND_ARRAY) {
 			id = btf_array(t)->type;
 		} else {
@@ -245,7 +258,7 @@ static int keep_field(struct keep *k, const struct core_spec *s)
 static int keep_enumval(struct keep *k, const struct core_spec *s)
 {
 	uint32_t id;
-	int err = keep_type(k, s->root_id, false);
+	int err = keep_type(k, s->root_id, false, 0);
 
 	if (!err && core__skip_mods(k->tab, s->root_id, &id))
 		k->flags[id] |= KEEP_VALUES;
@@ -258,9 +271,9 @@ int keep__spec(struct keep *k, const struct core_spec *s)
 	case CORE_TYPE_ID_LOCAL:
 		return 0;
 	case CORE_TYPE_ID_TARGET: case CORE_TYPE_EXISTS: case CORE_TYPE_SIZE:
-		return keep_type(k, s->root_id, true);
+		return keep_type(k, s->root_id, true, 0);
 	case CORE_TYPE_MATCHES:
-		return keep_match(k, s->root_id, false);
+		return keep_match(k, s->root_id, false, 0);
 	case CORE_ENUMVAL_EXISTS: case CORE_ENUMVAL_VALUE:
 		return keep_enumval(k, s);
 	default:

@@ -444,7 +444,14 @@ static int run_relo(struct run *r, struct obj_run *or, struct relo_ctx *rc)
 		err = run_match_all(r, rc, cl);
 	if (!err)
 		err = run_live(r, rc, cl);
-	return err ? err : run_keep(r, rc, cl);
+	if (!err)
+		err = run_keep(r, rc, cl);
+	if (err && err != -ENOMEM)
+		msg__error("%s: %s: CO-RE relocation #%u (%s): %s", rc->obj->path,
+			   rc->sec->name, rc->idx, rc->local_text,
+			   err == -ELOOP ? "the target's types nest too deeply to keep"
+					 : "the target's types are malformed");
+	return err;
 }
 
 static int run_obj(struct run *r, const struct minimize_obj *obj)
