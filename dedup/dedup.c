@@ -37,7 +37,8 @@
  *    a type's key to the first canonical type with that key; the first of
  *    each class is canonical.  Then an enum without values (an enum forward
  *    declaration) resolves to the canonical full enum of its name when
- *    there is exactly one, else it is merged with its likes.
+ *    there is exactly one, else it is merged with its likes.  (FWDs wait,
+ *    but in a split table, below.)
  *
  * 3. Structs and unions, in ID order.  Their key is what every equivalent
  *    struct shares: kind, name, size, member names and offsets, and for
@@ -65,8 +66,9 @@
  *    more completes what earlier CUs declared only.
  *    Two canonical structs that meet are different: either their keys
  *    differ or the later one was compared with the earlier when it became
- *    canonical.  This stops a failing walk at once instead of redoing it
- *    below every struct that reaches a type whose definition differs.
+ *    canonical (a split table has one exception, below).  This stops a
+ *    failing walk at once instead of redoing it below every struct that
+ *    reaches a type whose definition differs.
  *    When a walk succeeds the hypothetical map is merged: FWDs resolved in
  *    the walk are recorded for good, and the candidate CU's structs that
  *    paired with canonical structs map to them, so the rest of that CU
@@ -89,24 +91,50 @@
  *    its canonical record is copied with btf_table__add_copy, which
  *    re-adds the strings: only referenced strings survive.
  *
- * Split tables.  Base types are canonical, in the index before any split
- * type, and never change.  A split type equivalent to a base type maps to
- * it and leaves the output.  A base FWD stays a FWD in every walk, so a
- * split struct that differs from a base struct only by knowing what the
- * base declares maps to the base struct, and the declared struct stays in
- * the split.  (libbpf instead keeps the first such split struct apart, but
- * maps later ones to the base.)  The base FWD resolves, once, for the
- * split types that use its ID.  Base records hash and compare by their own
- * referents, never resolved.
+ * Split tables
+ * ------------
+ *
+ * A module's types are split on its kernel's, and must come out as the
+ * kernel build makes them: pahole, that is libbpf's btf__dedup.  There a
+ * base FWD does not simply stand for the module's definition, and the
+ * result depends on the order of the work, so split tables follow those
+ * rules exactly:
+ *
+ *  - Base types are canonical, in the index before any split type, and
+ *    never change.  A split type equivalent to a base type maps to it and
+ *    leaves the output.  Base records hash and compare by their own
+ *    referents, never resolved.
+ *  - Pass 2 merges each split FWD with the first FWD like it, a base FWD
+ *    first; pass 4 resolves by name only the split FWDs still leading their
+ *    class.  So a module FWD that a base FWD declares too stays that FWD.
+ *  - A walk takes candidate-side types as they are, and resolves only FWDs
+ *    on the canonical side (to the struct they resolved to, if any).
+ *  - A walk that succeeds only by pairing an unresolved base FWD with a
+ *    split definition does not make the struct equivalent: the base cannot
+ *    learn what its FWD stands for.  The walk resolves that base FWD to
+ *    the definition (for the split's references to it; the base record
+ *    stays), and the struct goes on to the next candidate.  When none
+ *    matches it stays in the split, marked DEDUP_ADJUSTED: later walks
+ *    meet the base FWD resolved, so it is no longer known apart from the
+ *    base struct.  So with `struct b;` and `struct a { struct b *p; }` in
+ *    the base, a module defining b keeps its own a and pointer to b (a is
+ *    the first struct that meets the base FWD), while a later
+ *    `struct k { struct a a; }` that the base has too maps to the base.
+ *  - Candidates are tried in libbpf's order, which its hash table gives
+ *    (dedup_order_add): each newest first, but reversed each time that
+ *    table doubles.  The order matters when a struct is equivalent to an
+ *    adjusted split struct and to the base struct that kept it apart.
  *
  * Determinism.  The index is only asked for the first canonical type with a
- * key; its followers are chained in ID order.  Hash values and the index
- * layout decide nothing, and no address is hashed.
+ * key; its followers are chained in ID order, and a split table's candidate
+ * order follows from counts of types.  Hash values and the index layout
+ * decide nothing, and no address is hashed.
  *
  * Cost.  Arrays indexed by type ID (records, map, hypot, next: 20 bytes a
- * type) and an index holding the canonical types.  Each CU's graph is
- * walked about once: after a successful walk its structs are mapped, and
- * later walks stop at them.  A kernel's 3.4 million types take 0.7 s.
+ * type, and a byte of flags in a split table) and an index holding the
+ * canonical types.  Each CU's graph is walked about once: after a
+ * successful walk its structs are mapped, and later walks stop at them.
+ * A kernel's 3.4 million types take 0.7 s.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -438,6 +466,63 @@ static int dedup_index_base(struct dedup *d, uint32_t id)
 	return 0;
 }
 
+/*
+ * The candidate order of a split table is libbpf's, whose module BTF the
+ * output must match.  There the candidates with one key are a list in a
+ * hash table holding every base type but VARs and DATASECs, then the split
+ * leaves and structs that are canonical, each added at the head of its
+ * list.  The table doubles when an entry would fill it past 3/4, and that
+ * reverses every list.  So the candidates tried first are those added since
+ * the last reversal, newest first, then the others, oldest first
+ * (dedup_cands): a type's parity at entry (DEDUP_ODD) and the current
+ * parity give its place.
+ */
+void dedup_order_add(struct dedup *d, uint32_t id)
+{
+	if (!d->order_cap || (d->order_size + 1) * 4 / 3 > d->order_cap) {
+		d->order_cap = d->order_cap ? d->order_cap * 2 : 4;
+		d->order_odd = !d->order_odd;
+	}
+	d->order_size++;
+	if (d->order_odd)
+		d->flags[id] |= DEDUP_ODD;
+}
+
+/*
+ * The leaves of a split table that enter the candidate order: each first of
+ * its class, and an enum forward declaration only when no enum of its name
+ * came before it (there it joins that enum).
+ */
+static int dedup_order_leaves(struct dedup *d)
+{
+	struct hmap *enums = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
+	uint32_t id;
+	int err = 0;
+
+	if (!enums)
+		return -ENOMEM;
+	for (id = 1; id < d->type_cnt && !err; id++) {
+		const struct btf_type *t = dedup_type(d, id);
+		bool first;
+
+		if (!dedup_is_leaf(btf_kind(t)))
+			continue;
+		if (!btf_is_any_enum(t)) {
+			if (id >= d->start_id && dedup_is_canon(d, id))
+				dedup_order_add(d, id);
+			continue;
+		}
+		err = hmap__insert(enums, t->name_off, id, HMAP_ADD, NULL);
+		first = !err;
+		err = err == -EEXIST ? 0 : err;
+		if (id >= d->start_id &&
+		    (btf_vlen(t) ? dedup_is_canon(d, id) : first))
+			dedup_order_add(d, id);
+	}
+	hmap__free(enums);
+	return err;
+}
+
 /* @fill 0xff: every entry DEDUP_NONE */
 static uint32_t *dedup_alloc_ids(uint32_t cnt, int fill)
 {
@@ -468,9 +553,9 @@ static int dedup_init(struct dedup *d, const struct btf_table *tab)
 	d->index = hmap__new(dedup_index_hash, dedup_index_equal, d);
 	if (!d->map || !d->hypot || !d->next || !d->index)
 		return -ENOMEM;
-	if (d->start_id > 1) {
-		d->adjusted = calloc(d->type_cnt / 8 + 1, 1);
-		if (!d->adjusted)
+	if (btf_table__base(tab)) {
+		d->flags = calloc(d->type_cnt, 1);
+		if (!d->flags)
 			return -ENOMEM;
 	}
 	d->map[0] = 0;
@@ -479,8 +564,10 @@ static int dedup_init(struct dedup *d, const struct btf_table *tab)
 	for (id = 1; id < d->start_id && !err; id++) {
 		unsigned int kind = btf_kind(dedup_type(d, id));
 
-		if (kind != BTF_KIND_VAR && kind != BTF_KIND_DATASEC)
-			err = dedup_index_base(d, id);
+		if (kind == BTF_KIND_VAR || kind == BTF_KIND_DATASEC)
+			continue;
+		dedup_order_add(d, id);
+		err = dedup_index_base(d, id);
 	}
 	for (id = d->start_id; id < d->type_cnt; id++) {
 		unsigned int kind = btf_kind(dedup_type(d, id));
@@ -497,7 +584,8 @@ static void dedup_fini(struct dedup *d)
 	free(d->map);
 	free(d->hypot);
 	free(d->next);
-	free(d->adjusted);
+	free(d->flags);
+	free(d->cands.v);
 	hmap__free(d->index);
 	free(d->hypot_keys.v);
 	free(d->stack.v);
@@ -563,9 +651,12 @@ static int dedup_prims(struct dedup *d)
 	for (id = d->start_id; id < d->type_cnt && !err; id++) {
 		const struct btf_type *t = dedup_type(d, id);
 
-		/* FWDs wait for pass 4: walks resolve each in its own CU */
-		if (dedup_is_leaf(btf_kind(t)) && btf_kind(t) != BTF_KIND_FWD &&
-		    !dedup_is_enum_fwd(t))
+		/*
+		 * FWDs wait for pass 4: walks resolve each in its own CU.  In
+		 * a split table each FWD joins the first like it, base first.
+		 */
+		if (dedup_is_leaf(btf_kind(t)) && !dedup_is_enum_fwd(t) &&
+		    (btf_kind(t) != BTF_KIND_FWD || dedup_is_split(d)))
 			err = dedup_find_or_add(d, id);
 	}
 	if (err)
@@ -585,19 +676,22 @@ static int dedup_prims(struct dedup *d)
 			err = dedup_find_or_add(d, id);
 	}
 	hmap__free(enums);
+	if (!err && dedup_is_split(d))
+		err = dedup_order_leaves(d);
 	return err;
 }
 
 /*
  * Pass 4 for FWD @id: when no walk resolved it, the only struct/union of
- * its name, else the first FWD like it.
+ * its name, else the first FWD like it.  In a split table pass 2 merged
+ * FWDs already, and only the first of each class is looked at.
  */
 static int dedup_fwd(struct dedup *d, const struct hmap *names, uint32_t id)
 {
 	uint32_t r = dedup_resolve(d, id), real;
 	const struct btf_type *t = dedup_type(d, r);
 
-	if (btf_kind(t) != BTF_KIND_FWD)
+	if (btf_kind(t) != BTF_KIND_FWD || (dedup_is_split(d) && r != id))
 		return 0;
 	real = dedup_unique_name(names, t->name_off);
 	if (real && btf_kind(dedup_type(d, real)) ==

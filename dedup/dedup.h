@@ -7,11 +7,17 @@
  * distinct type once, with every reference remapped, strings deduplicated
  * and unused strings dropped.  For a split table, types equivalent to base
  * types are removed and references point into the base; the base is never
- * changed.  Type order: first occurrence order of the surviving types.
+ * changed.  A split struct equal to a base struct but for defining what the
+ * base only declares (a FWD) is not equivalent: the first such struct stays
+ * in the split, and the split's references to that FWD mean its definition,
+ * so later such structs map to the base.  That is the module BTF of the
+ * kernel build (libbpf's dedup), type for type.
+ * Type order: first occurrence order of the surviving types.
  * The result is deterministic: it depends only on the input table.
  * VAR and DATASEC records are never merged (each names one object), only
  * remapped.  A FWD resolves to the struct or union it stands for where the
- * type graphs show which one, or when its name has only one.
+ * type graphs show which one, or when its name has only one (in a split
+ * table, only when the base does not declare that name too).
  * See dedup/dedup.c for the algorithm.
  *
  * Returns 0, or -ENOMEM, -EINVAL (a referenced type ID that does not

@@ -28,6 +28,30 @@ static uint32_t dedup_resolve_cand(const struct dedup *d, uint32_t id)
 	return id;
 }
 
+/*
+ * The types a walk pairs in place of @id: on the canonical side resolved,
+ * on the candidate side resolved but for its FWDs.  A split table has the
+ * rules of the kernel build's dedup (see "Split tables" in dedup.c): the
+ * candidate side as it is, and on the canonical side only a FWD resolves,
+ * to the struct it stands for, if any.
+ */
+static uint32_t dedup_walk_canon(const struct dedup *d, uint32_t id)
+{
+	uint32_t r;
+
+	if (!dedup_is_split(d))
+		return dedup_resolve(d, id);
+	if (dedup_kind(d, id) != BTF_KIND_FWD)
+		return id;
+	r = dedup_resolve(d, id);
+	return dedup_kind(d, r) == BTF_KIND_FWD ? id : r;
+}
+
+static uint32_t dedup_walk_cand(const struct dedup *d, uint32_t id)
+{
+	return dedup_is_split(d) ? id : dedup_resolve_cand(d, id);
+}
+
 static void dedup_hypot_clear(struct dedup *d)
 {
 	size_t i;
@@ -183,8 +207,8 @@ static int dedup_equiv_step(struct dedup *d, uint32_t cand, uint32_t canon)
 
 	if (dedup_resolve(d, cand) == dedup_resolve(d, canon))
 		return 1;
-	cand = dedup_resolve_cand(d, cand);
-	canon = dedup_resolve(d, canon);
+	cand = dedup_walk_cand(d, cand);
+	canon = dedup_walk_canon(d, canon);
 	seen = d->hypot[canon];
 	if (seen != DEDUP_NONE)
 		return seen == cand ? 1 : dedup_identical(d, seen, cand);
@@ -229,11 +253,17 @@ static void dedup_merge_pair(struct dedup *d, uint32_t canon, uint32_t cand)
 		d->map[c] = t;
 		return;
 	}
-	if (d->adjust || t < d->start_id)
+	if (d->adjust)
 		return;
-	/* a FWD of the candidate's CU means what it met */
-	if (btf_kind(tt) == BTF_KIND_FWD &&
-	    (btf_is_composite(tc) || btf_kind(tc) == BTF_KIND_FWD))
+	/*
+	 * A FWD of the candidate's CU means what it met (in a split table the
+	 * first FWD like it does, maybe a base FWD, which resolves likewise).
+	 */
+	if (btf_kind(tt) == BTF_KIND_FWD && btf_is_composite(tc))
+		d->map[t] = c;
+	else if (t < d->start_id)
+		return;
+	else if (btf_kind(tt) == BTF_KIND_FWD && btf_kind(tc) == BTF_KIND_FWD)
 		d->map[t] = c;
 	else if (btf_is_composite(tt) && btf_is_composite(tc) &&
 		 d->map[t] == DEDUP_NONE && dedup_is_canon(d, c))
@@ -254,7 +284,7 @@ static int dedup_try(struct dedup *d, uint32_t id, uint32_t cand)
 	d->adjust = false;
 	eq = dedup_equiv(d, id, cand);
 	if (eq <= 0) {
-		d->adjust = false;
+		d->adjust = false;	/* set on the way, means nothing */
 		return eq;
 	}
 	for (i = 0; i < d->hypot_keys.cnt; i++) {
@@ -264,9 +294,51 @@ static int dedup_try(struct dedup *d, uint32_t id, uint32_t cand)
 	return !d->adjust;
 }
 
-static void dedup_set_adjusted(struct dedup *d, uint32_t id)
+/*
+ * The canonical structs chained from @head (added in ID order, the last is
+ * *@tail) in the order to try them: d->cands.v from *@first on.  That is
+ * the chain's order, but in a split table the one of dedup_order_add.
+ */
+static int dedup_cands(struct dedup *d, uint32_t head, size_t *first,
+		       uint32_t *tail)
 {
-	d->adjusted[id / 8] |= 1 << (id % 8);
+	struct dedup_ids *c = &d->cands;
+	unsigned char now = d->order_odd ? DEDUP_ODD : 0;
+	uint32_t id;
+	size_t i, n;
+	int err = 0;
+
+	c->cnt = 0;
+	for (id = head; id && !err; id = d->next[id])
+		err = dedup_ids_push(c, id);
+	if (err)
+		return err;
+	n = c->cnt;
+	*tail = c->v[n - 1];
+	*first = dedup_is_split(d) ? n : 0;
+	if (!dedup_is_split(d))
+		return 0;
+	for (i = n; i-- > 0 && !err;)
+		if ((d->flags[c->v[i]] & DEDUP_ODD) == now)
+			err = dedup_ids_push(c, c->v[i]);
+	for (i = 0; i < n && !err; i++)
+		if ((d->flags[c->v[i]] & DEDUP_ODD) != now)
+			err = dedup_ids_push(c, c->v[i]);
+	return err;
+}
+
+/* Struct @id is canonical: it joins the chain after @last. */
+static void dedup_add_canon(struct dedup *d, uint32_t id, uint32_t last,
+			    bool adjusted)
+{
+	if (last)
+		d->next[last] = id;
+	d->map[id] = id;
+	if (!dedup_is_split(d))
+		return;
+	dedup_order_add(d, id);
+	if (adjusted)
+		d->flags[id] |= DEDUP_ADJUSTED;
 }
 
 /*
@@ -277,34 +349,29 @@ static void dedup_set_adjusted(struct dedup *d, uint32_t id)
  */
 static int dedup_struct(struct dedup *d, uint32_t id)
 {
-	uint32_t cand, last = 0;
+	uint32_t tail;
 	bool adjusted = false;
+	size_t i;
 	long head;
 	int err = hmap__insert(d->index, id, id, HMAP_ADD, &head);
 
 	if (err != -EEXIST) {
 		if (!err)
-			d->map[id] = id;
+			dedup_add_canon(d, id, 0, false);
 		return err;
 	}
-	uint32_t tmpv[4096]; int nt = 0, ti;
-	for (cand = head; cand; cand = d->next[cand]) { if (nt < 4096) tmpv[nt++] = cand; last = cand; }
-	for (ti = nt - 1; ti >= 0; ti--) {
-		cand = tmpv[ti];
-		err = dedup_try(d, id, cand);
-		if (err < 0)
-			return err;
-		if (err) {
-			d->map[id] = cand;
+	err = dedup_cands(d, head, &i, &tail);
+	for (; !err && i < d->cands.cnt; i++) {
+		err = dedup_try(d, id, d->cands.v[i]);
+		if (err > 0) {
+			d->map[id] = d->cands.v[i];
 			return 0;
 		}
 		adjusted |= d->adjust;
 	}
-	if (adjusted)
-		dedup_set_adjusted(d, id);
-	d->next[last] = id;
-	d->map[id] = id;
-	return 0;
+	if (!err)
+		dedup_add_canon(d, id, tail, adjusted);
+	return err;
 }
 
 int dedup_structs(struct dedup *d)

@@ -17,6 +17,14 @@
 #define DEDUP_NONE	UINT32_MAX
 #define DEDUP_BUSY	(UINT32_MAX - 1)
 
+/*
+ * flags[] of a split table: a split struct kept apart from a base struct
+ * only because it defines what the base declares; a type that entered the
+ * candidate order while it was reversed
+ */
+#define DEDUP_ADJUSTED	1
+#define DEDUP_ODD	2
+
 struct dedup_pair {
 	uint32_t cand;
 	uint32_t canon;
@@ -50,11 +58,15 @@ struct dedup {
 	uint32_t *next;
 	/* signature -> the first canonical type with it */
 	struct hmap *index;
-	/* split tables: bit per type, a split struct kept apart from a base
-	 * struct only because it defines what the base declares */
-	unsigned char *adjusted;
-	/* the current comparison met a base FWD with a definition */
+	/* split tables: DEDUP_ADJUSTED and DEDUP_ODD per type; else NULL */
+	unsigned char *flags;
+	/* the current comparison met an unresolved base FWD and a definition */
 	bool adjust;
+	/* split tables: the candidate order (dedup_order_add) */
+	uint64_t order_size;
+	uint64_t order_cap;
+	unsigned char order_odd;
+	struct dedup_ids cands;
 	struct dedup_ids hypot_keys;
 	struct dedup_pairs stack;
 	struct dedup_pairs ident_stack;
@@ -82,9 +94,14 @@ static inline bool dedup_is_canon(const struct dedup *d, uint32_t id)
 	return d->map[id] == id;
 }
 
+static inline bool dedup_is_split(const struct dedup *d)
+{
+	return d->flags;
+}
+
 static inline bool dedup_is_adjusted(const struct dedup *d, uint32_t id)
 {
-	return d->adjusted && (d->adjusted[id / 8] >> (id % 8) & 1);
+	return d->flags && (d->flags[id] & DEDUP_ADJUSTED);
 }
 
 static inline uint64_t dedup_mix(uint64_t h, uint32_t v)
@@ -140,6 +157,9 @@ uint64_t dedup_shallow_hash(const struct btf_type *t);
 /* Push the pairs of type-ID fields of two shallow-equal records. */
 int dedup_push_refs(struct dedup_pairs *s, const struct btf_type *cand,
 		    const struct btf_type *canon);
+
+/* Split tables: @id enters the candidate order. */
+void dedup_order_add(struct dedup *d, uint32_t id);
 
 /* Pass 3: structs and unions; 0 or -errno */
 int dedup_structs(struct dedup *d);

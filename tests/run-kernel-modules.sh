@@ -3,6 +3,13 @@
 # the vmlinux BTF: libbpf parses the result on that base, and its types
 # other than functions and variables equal the module's own .BTF, compared
 # independently of type IDs.
+#
+# Which split struct a module keeps when it meets a base FWD depends on the
+# order of its compilation units, and Debian built its modules with pahole's
+# multi-threaded -j, whose unit order is not reproducible.  Where Debian's
+# .BTF differs from ours, the same comparison must hold against pahole
+# 1.24 run serially on the same file (the same libbpf dedup, in unit
+# order); at most 3 of the modules may need that.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/test-subr.sh"
 . "$top_srcdir/tests/testdata.sh"
 need_tool btfcanon
@@ -11,6 +18,7 @@ ref=$(testdata_ref_btf) || skip "cannot extract Debian's .BTF from $kdir/vmlinux
 kinds=INT,PTR,ARRAY,STRUCT,UNION,ENUM,ENUM64,FWD,TYPEDEF,VOLATILE,CONST,RESTRICT,FLOAT
 
 nr=0
+nr_serial=0
 for ko in "$kdir"/modules/*.ko; do
 	m=$(basename "$ko" .ko)
 	out=$tmp/$m.btf
@@ -20,9 +28,22 @@ for ko in "$kdir"/modules/*.ko; do
 	canon --base "$ref" --split-only --kinds "$kinds" "$out" >"$tmp/$m.ours" ||
 		{ fail "$m: libbpf cannot parse btfenc's split BTF"; continue; }
 	diff "$tmp/$m.ref" "$tmp/$m.ours" >"$tmp/$m.diff"
-	check "$m: same types as its own .BTF ($(grep -c '^[<>]' "$tmp/$m.diff") lines differ, $(wc -l <"$tmp/$m.ref") types)" [ ! -s "$tmp/$m.diff" ] ||
-		head -n 10 "$tmp/$m.diff"
 	nr=$((nr + 1))
+	if [ ! -s "$tmp/$m.diff" ]; then
+		ok
+		continue
+	fi
+	echo "$m: $(grep -c '^[<>]' "$tmp/$m.diff") lines differ from Debian's .BTF; comparing with serial pahole 1.24"
+	nr_serial=$((nr_serial + 1))
+	if ! command -v pahole >/dev/null; then
+		fail "$m: differs from its own .BTF and pahole is not here to tell why"
+		continue
+	fi
+	pahole --btf_gen_floats --btf_base="$ref" --btf_encode_detached="$tmp/$m.pahole.btf" "$ko" 2>/dev/null
+	canon --base "$ref" --split-only --kinds "$kinds" "$tmp/$m.pahole.btf" >"$tmp/$m.pahole"
+	check "$m: same types as serial pahole 1.24 on it" diff "$tmp/$m.pahole" "$tmp/$m.ours" ||
+		head -n 10 "$tmp/$m.diff"
 done
 check "at least 20 modules compared ($nr)" [ "$nr" -ge 20 ]
+check "at most 3 modules differ from Debian's own .BTF ($nr_serial)" [ "$nr_serial" -le 3 ]
 finish

@@ -145,36 +145,93 @@ static void test_split_fwd_graph_to_base(void)
 	btf_table__free(base);
 }
 
+/* struct k { struct s s; } after split_s() added s at @s */
+static uint32_t add_k(struct btf_table *tab, uint32_t s)
+{
+	uint32_t k = ADD(btf_table__add_composite(tab, BTF_KIND_STRUCT, "k", 8));
+
+	ADD(btf_table__add_member(tab, "s", s, 0, 0));
+	return k;
+}
+
 /*
- * The base has only a FWD foo.  A split struct s reaching a full foo is the
- * base's s up to that FWD: it maps to the base's s (the base keeps its
- * FWD), and foo, which the base lacks, stays in the split.
+ * The base has only a FWD foo, and struct k { struct s s; }.  A split
+ * struct s reaching a full foo is the base's s but for that FWD, which the
+ * base cannot resolve: so the first such s stays in the split, with foo
+ * and the pointer to it, and the base FWD stands for that foo from then
+ * on.  CU 0's k, walked after its s, then meets the base FWD resolved and
+ * maps to the base's k; so does CU 1's.  CU 1's s is equivalent both to
+ * the split s and to the base's s now: candidates are tried in the order
+ * the kernel build's dedup tries them, which here puts the base's s first.
  */
 static void test_base_fwd_equivalent(void)
 {
 	struct btf_table *base = base_with_s(false), *tab;
 	struct snapshot s;
-	uint32_t foo;
+	uint32_t foo, split_s_id, base_k;
 	int i;
 
+	base_k = add_k(base, 2);
 	snap(base, &s);
 	tab = btf_table__new_split(base);
-	/* a variable per CU shows where each CU's struct s went */
+	/* variables per CU show where each CU's structs went */
 	for (i = 0; i < 2; i++) {
-		uint32_t cu_s = btf_table__type_cnt(tab) + 1;
+		uint32_t cu_s = btf_table__type_cnt(tab) + 1, k;
 
 		split_s(tab, true);
-		ADD(btf_table__add_var(tab, i ? "v1" : "v0", cu_s,
+		k = add_k(tab, cu_s);
+		ADD(btf_table__add_var(tab, i ? "k1" : "k0", k,
+				       BTF_LINKAGE_GLOBAL));
+		ADD(btf_table__add_var(tab, i ? "s1" : "s0", cu_s,
 				       BTF_LINKAGE_GLOBAL));
 	}
 	dedup_ok(tab);
-	EXPECT(btf_table__nr_own(tab) == 5);
-	EXPECT(nr_named(tab, BTF_KIND_STRUCT, "s") == 0);
+	EXPECT(btf_table__nr_own(tab) == 8);
+	EXPECT(nr_named(tab, BTF_KIND_STRUCT, "s") == 1);
+	EXPECT(nr_named(tab, BTF_KIND_STRUCT, "k") == 0);
 	EXPECT(nr_kind(tab, BTF_KIND_INT) == 1 && nr_kind(tab, BTF_KIND_PTR) == 1);
 	foo = find_named(tab, BTF_KIND_STRUCT, "foo");
+	split_s_id = find_named(tab, BTF_KIND_STRUCT, "s");
 	EXPECT(foo && ref_type(tab, find_named(tab, BTF_KIND_PTR, "")) == foo);
-	EXPECT(ref_type(tab, find_named(tab, BTF_KIND_VAR, "v0")) == 2);
-	EXPECT(ref_type(tab, find_named(tab, BTF_KIND_VAR, "v1")) == 2);
+	EXPECT(member_type(tab, split_s_id, 0) ==
+	       find_named(tab, BTF_KIND_PTR, ""));
+	EXPECT(ref_type(tab, find_named(tab, BTF_KIND_VAR, "k0")) == base_k);
+	EXPECT(ref_type(tab, find_named(tab, BTF_KIND_VAR, "k1")) == base_k);
+	EXPECT(ref_type(tab, find_named(tab, BTF_KIND_VAR, "s0")) == split_s_id);
+	EXPECT(ref_type(tab, find_named(tab, BTF_KIND_VAR, "s1")) == 2);
+	expect_unchanged(base, &s);
+	btf_table__free(tab);
+	btf_table__free(base);
+}
+
+/*
+ * The base declares b; CU 0 defines it and CU 1 declares it too.  CU 1's
+ * FWD is the base's FWD, as in the kernel build's module BTF, so its
+ * pointer is the base's pointer; the definition stays in the split, met
+ * by no walk that would make the base FWD stand for it.
+ */
+static void test_split_fwd_is_base_fwd(void)
+{
+	struct btf_table *base = btf_table__new(), *tab;
+	struct snapshot s;
+	uint32_t fwd, base_ptr, ptr, i, b;
+
+	fwd = ADD(btf_table__add_fwd(base, "b", false));
+	base_ptr = ADD(btf_table__add_ref(base, BTF_KIND_PTR, NULL, fwd));
+	snap(base, &s);
+	tab = btf_table__new_split(base);
+	i = ADD(btf_table__add_int(tab, "int", 4, BTF_INT_SIGNED, 32));
+	b = ADD(btf_table__add_composite(tab, BTF_KIND_STRUCT, "b", 4));
+	ADD(btf_table__add_member(tab, "y", i, 0, 0));
+	ADD(btf_table__add_var(tab, "v", b, BTF_LINKAGE_GLOBAL));
+	fwd = ADD(btf_table__add_fwd(tab, "b", false));
+	ptr = ADD(btf_table__add_ref(tab, BTF_KIND_PTR, NULL, fwd));
+	ADD(btf_table__add_var(tab, "q", ptr, BTF_LINKAGE_GLOBAL));
+	dedup_ok(tab);
+	EXPECT(btf_table__nr_own(tab) == 4);
+	b = find_named(tab, BTF_KIND_STRUCT, "b");
+	EXPECT(b && ref_type(tab, find_named(tab, BTF_KIND_VAR, "v")) == b);
+	EXPECT(ref_type(tab, find_named(tab, BTF_KIND_VAR, "q")) == base_ptr);
 	expect_unchanged(base, &s);
 	btf_table__free(tab);
 	btf_table__free(base);
@@ -186,5 +243,6 @@ int main(void)
 	test_split_fwd_to_base();
 	test_split_fwd_graph_to_base();
 	test_base_fwd_equivalent();
+	test_split_fwd_is_base_fwd();
 	return test_exit();
 }
