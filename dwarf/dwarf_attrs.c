@@ -4,12 +4,16 @@
  * abbreviation from the start for every attribute asked for, present or
  * not; a member DIE is asked for seven, so one dwarf_getattrs() walk that
  * keeps the interesting ones is several times cheaper on the hot path.
+ * Cheaper still, for the DIEs of the unit being encoded, is the fast path
+ * below, which reads them without libdw once it knows their abbreviation.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "dwarf_int.h"
+#include "util.h"
 
 static int attrs_slot(unsigned int code)
 {
@@ -52,12 +56,30 @@ int attrs__read(Dwarf_Die *die, struct die_attrs *da)
 {
 	da->mask = 0;
 	da->die = dwarf_dieoffset(die);
+	da->fast = NULL;
 	return dwarf_getattrs(die, attrs_cb, da, 0) < 0 ? -EINVAL : 0;
 }
 
+static uint64_t fixed_read(const unsigned char *p, unsigned int n,
+			   bool big_endian);
+
+/*
+ * The common case read here: a DW_FORM_strp name, in the .debug_str data
+ * libdw has (f->dstr), at the place libdw's dwarf_formstring finds it.
+ */
 const char *attrs__str(struct die_attrs *da, enum attr_slot s)
 {
-	return attrs__has(da, s) ? dwarf_formstring(&da->a[s]) : NULL;
+	const struct cu_enc *e = da->fast;
+	uint64_t off;
+
+	if (!attrs__has(da, s))
+		return NULL;
+	if (e && e->file->dstr && da->a[s].form == DW_FORM_strp) {
+		off = fixed_read(da->a[s].valp, e->offset_size, e->big_endian);
+		if (off < e->file->dstr_size)
+			return e->file->dstr + off;
+	}
+	return dwarf_formstring(&da->a[s]);
 }
 
 uint64_t attrs__udata(struct die_attrs *da, enum attr_slot s, uint64_t def)
@@ -79,4 +101,381 @@ uint64_t attrs__udata(struct die_attrs *da, enum attr_slot s, uint64_t def)
 bool attrs__ref(struct die_attrs *da, enum attr_slot s, Dwarf_Die *out)
 {
 	return attrs__has(da, s) && dwarf_formref_die(&da->a[s], out);
+}
+
+/*
+ * The fast path.  A DIE is its abbreviation code and the values of the
+ * attributes its abbreviation lists, in order, each as long as its form
+ * says.  The first DIE of each code in a unit goes through libdw, which
+ * gives each attribute's form and where its value starts: if walking the
+ * forms here finds every value where libdw did, the code's attribute list
+ * is kept and its later DIEs are read here, with no call into libdw; else
+ * (a form not known here, DW_FORM_indirect) they all take libdw's path.
+ * The Dwarf_Attribute values are the ones libdw would give, so libdw's
+ * dwarf_form* read them.  Anything out of the unit's bounds takes libdw's
+ * path too, which reports the error as before.
+ */
+
+/* Abbreviation codes above this are read by libdw (never seen in practice) */
+#define MAX_FAST_CODE 65536
+
+static const unsigned char *leb_skip(const unsigned char *p,
+				     const unsigned char *end)
+{
+	while (p < end)
+		if (!(*p++ & 0x80))
+			return p;
+	return NULL;
+}
+
+static const unsigned char *leb_read(const unsigned char *p,
+				     const unsigned char *end, uint64_t *v)
+{
+	unsigned int shift = 0;
+
+	*v = 0;
+	while (p < end) {
+		unsigned char b = *p++;
+
+		if (shift < 64)
+			*v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+		if (!(b & 0x80))
+			return p;
+	}
+	return NULL;
+}
+
+static const unsigned char *block_skip(const unsigned char *p,
+				       const unsigned char *end, uint64_t len)
+{
+	return p && len <= (uint64_t)(end - p) ? p + len : NULL;
+}
+
+static uint64_t fixed_read(const unsigned char *p, unsigned int n,
+			   bool big_endian)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		v = big_endian ? v << 8 | p[i] : v | (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* Bytes of a value of @form, or -1 when it has no fixed size */
+static int form_fixed_size(const struct cu_enc *e, unsigned int form)
+{
+	switch (form) {
+	case DW_FORM_flag_present: case DW_FORM_implicit_const:
+		return 0;
+	case DW_FORM_flag: case DW_FORM_data1: case DW_FORM_ref1:
+	case DW_FORM_strx1: case DW_FORM_addrx1:
+		return 1;
+	case DW_FORM_data2: case DW_FORM_ref2: case DW_FORM_strx2:
+	case DW_FORM_addrx2:
+		return 2;
+	case DW_FORM_strx3: case DW_FORM_addrx3:
+		return 3;
+	case DW_FORM_data4: case DW_FORM_ref4: case DW_FORM_strx4:
+	case DW_FORM_addrx4: case DW_FORM_ref_sup4:
+		return 4;
+	case DW_FORM_data8: case DW_FORM_ref8: case DW_FORM_ref_sig8:
+	case DW_FORM_ref_sup8:
+		return 8;
+	case DW_FORM_data16:
+		return 16;
+	case DW_FORM_addr:
+		return e->addr_size;
+	case DW_FORM_ref_addr:
+		return e->version == 2 ? e->addr_size : e->offset_size;
+	case DW_FORM_strp: case DW_FORM_line_strp: case DW_FORM_sec_offset:
+	case DW_FORM_strp_sup: case DW_FORM_GNU_ref_alt:
+	case DW_FORM_GNU_strp_alt:
+		return e->offset_size;
+	default:
+		return -1;
+	}
+}
+
+/* Past a value of @form at @p; NULL when unknown here or out of bounds */
+static const unsigned char *form_skip(const struct cu_enc *e,
+				      unsigned int form, const unsigned char *p)
+{
+	const unsigned char *end = e->unit_end;
+	int size = form_fixed_size(e, form);
+	uint64_t len;
+
+	if (size >= 0)
+		return size <= end - p ? p + size : NULL;
+	switch (form) {
+	case DW_FORM_udata: case DW_FORM_sdata: case DW_FORM_ref_udata:
+	case DW_FORM_strx: case DW_FORM_addrx: case DW_FORM_loclistx:
+	case DW_FORM_rnglistx: case DW_FORM_GNU_addr_index:
+	case DW_FORM_GNU_str_index:
+		return leb_skip(p, end);
+	case DW_FORM_string:
+		p = memchr(p, 0, end - p);
+		return p ? p + 1 : NULL;
+	case DW_FORM_block1:
+		return p < end ? block_skip(p + 1, end, *p) : NULL;
+	case DW_FORM_block2:
+		if (end - p < 2)
+			return NULL;
+		return block_skip(p + 2, end, fixed_read(p, 2, e->big_endian));
+	case DW_FORM_block4:
+		if (end - p < 4)
+			return NULL;
+		return block_skip(p + 4, end, fixed_read(p, 4, e->big_endian));
+	case DW_FORM_block: case DW_FORM_exprloc:
+		p = leb_read(p, end, &len);
+		return block_skip(p, end, len);
+	default:
+		return NULL;
+	}
+}
+
+/* What learning an abbreviation from libdw's walk collects */
+struct learn {
+	struct cu_enc *e;
+	struct abbrev_spec *spec;
+	const unsigned char *p;	/* where the next value should be */
+	int err;
+};
+
+static int learn_cb(Dwarf_Attribute *attr, void *arg)
+{
+	struct learn *l = arg;
+	struct abbrev_cache *c = &l->e->s->abbrevs;
+	struct abbrev_attr *aa;
+	int err;
+
+	err = util__ensure_cap((void **)&c->attrs, &c->attrs_cap,
+			       sizeof(*c->attrs), c->nr_attrs + 1);
+	if (err) {
+		l->err = err;
+		return DWARF_CB_ABORT;
+	}
+	aa = &c->attrs[c->nr_attrs++];
+	aa->code = attr->code;
+	aa->form = attr->form;
+	aa->slot = attrs_slot(attr->code);
+	aa->implicit = attr->form == DW_FORM_implicit_const ? attr->valp : NULL;
+	aa->size = form_fixed_size(l->e, attr->form);
+	if (aa->size < 0 || l->spec->len < 0)
+		l->spec->len = -1;
+	else
+		l->spec->len += aa->size;
+	l->spec->nr++;
+	if (!l->p || (attr->form != DW_FORM_implicit_const &&
+		      attr->valp != l->p) || attr->code > UINT16_MAX) {
+		l->p = NULL;
+		return DWARF_CB_ABORT;
+	}
+	l->p = form_skip(l->e, attr->form, l->p);
+	return l->p ? DWARF_CB_OK : DWARF_CB_ABORT;
+}
+
+/* The first DIE of code @code in the unit: learn its abbreviation */
+static struct abbrev_spec *attrs_learn(struct cu_enc *e, Dwarf_Die *die,
+				       uint64_t code, const unsigned char *p)
+{
+	struct abbrev_cache *c = &e->s->abbrevs;
+	struct abbrev_spec *spec;
+	struct learn l = { .e = e, .p = p };
+	size_t old = c->specs_cap;
+	int children;
+
+	e->last_die = NULL;	/* the specs may move */
+	if (util__ensure_cap((void **)&c->specs, &c->specs_cap,
+			     sizeof(*c->specs), code + 1))
+		return NULL;
+	if (c->specs_cap > old)
+		memset(c->specs + old, 0,
+		       (c->specs_cap - old) * sizeof(*c->specs));
+	spec = &c->specs[code];
+	memset(spec, 0, sizeof(*spec));
+	spec->gen = c->gen;
+	spec->first = c->nr_attrs;
+	spec->tag = dwarf_tag(die);
+	children = dwarf_haschildren(die);
+	spec->abbrev = die->abbrev;
+	l.spec = spec;
+	if (spec->tag == DW_TAG_invalid || children < 0 || !die->abbrev ||
+	    dwarf_getattrs(die, learn_cb, &l, 0) != 1 || !l.p || l.err)
+		return spec;	/* not fast: libdw reads these DIEs */
+	spec->children = children;
+	spec->fast = true;
+	return spec;
+}
+
+/* The attribute list of @die's abbreviation, if it is read here */
+static const struct abbrev_spec *attrs_spec(struct cu_enc *e, Dwarf_Die *die,
+					    const unsigned char **values)
+{
+	struct abbrev_cache *c = &e->s->abbrevs;
+	const unsigned char *p = die->addr;
+	struct abbrev_spec *spec;
+	uint64_t code;
+
+	if (p == e->last_die) {
+		if (!die->abbrev)
+			die->abbrev = e->last_spec->abbrev;
+		*values = e->last_values;
+		return e->last_spec;
+	}
+	if (!e->unit_ptr || die->cu != e->cu || p < e->unit_ptr ||
+	    p >= e->unit_end)
+		return NULL;
+	p = leb_read(p, e->unit_end, &code);
+	if (!p || !code || code >= MAX_FAST_CODE)
+		return NULL;
+	if (code < c->specs_cap && c->specs[code].gen == c->gen)
+		spec = &c->specs[code];
+	else
+		spec = attrs_learn(e, die, code, p);
+	if (!spec || !spec->fast)
+		return NULL;
+	if (!die->abbrev)
+		die->abbrev = spec->abbrev;
+	*values = p;
+	e->last_die = die->addr;
+	e->last_spec = spec;
+	e->last_values = p;
+	return spec;
+}
+
+void attrs__begin_unit(struct cu_enc *e, Dwarf_Die *cudie)
+{
+	struct abbrev_cache *c = &e->s->abbrevs;
+	const unsigned char *base;
+	Dwarf_Half version;
+	Dwarf_Off next;
+	uint8_t addr_size, offset_size;
+
+	e->unit_ptr = NULL;
+	if (++c->gen == 0) {
+		memset(c->specs, 0, c->specs_cap * sizeof(*c->specs));
+		c->gen = 1;
+	}
+	c->nr_attrs = 0;
+	e->last_die = NULL;
+	if (dwarf_next_unit(e->file->dbg, e->start, &next, NULL, &version, NULL,
+			    &addr_size, &offset_size, NULL, NULL) ||
+	    version < 2 || version > 5)
+		return;
+	/* libdw's data, and the unit's end as libdw has it: in the section */
+	base = (const unsigned char *)cudie->addr - dwarf_dieoffset(cudie);
+	if (base != e->file->info || e->start >= e->file->info_size)
+		return;
+	e->unit_len = (e->end < e->file->info_size ? e->end :
+		       e->file->info_size) - e->start;
+	e->cu = cudie->cu;
+	e->version = version;
+	e->addr_size = addr_size;
+	e->offset_size = offset_size;
+	e->big_endian = e->file->big_endian;
+	e->first_die = dwarf_dieoffset(cudie);
+	e->unit_ptr = base + e->start;
+	e->unit_end = e->unit_ptr + e->unit_len;
+}
+
+int attrs__tag(struct cu_enc *e, Dwarf_Die *die)
+{
+	const unsigned char *p;
+	const struct abbrev_spec *spec = attrs_spec(e, die, &p);
+
+	return spec ? spec->tag : dwarf_tag(die);
+}
+
+int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da)
+{
+	struct abbrev_cache *c = &e->s->abbrevs;
+	const struct abbrev_spec *spec;
+	const struct abbrev_attr *aa;
+	const unsigned char *p;
+	Dwarf_Attribute *a;
+	uint32_t i;
+
+	spec = attrs_spec(e, die, &p);
+	if (!spec)
+		return attrs__read(die, da);
+	da->mask = 0;
+	da->die = e->start + ((const unsigned char *)die->addr - e->unit_ptr);
+	da->fast = e;
+	for (i = 0, aa = c->attrs + spec->first; i < spec->nr; i++, aa++) {
+		if (aa->slot >= 0) {
+			a = &da->a[aa->slot];
+			a->code = aa->code;
+			a->form = aa->form;
+			a->valp = aa->implicit ? (unsigned char *)aa->implicit :
+				  (unsigned char *)p;
+			a->cu = die->cu;
+			da->mask |= 1u << aa->slot;
+		}
+		if (aa->size >= 0 && aa->size <= e->unit_end - p)
+			p += aa->size;
+		else if (!(p = form_skip(e, aa->form, p)))
+			return attrs__read(die, da);
+	}
+	return 0;
+}
+
+int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
+{
+	struct abbrev_cache *c = &e->s->abbrevs;
+	const struct abbrev_spec *spec;
+	const unsigned char *p;
+	Dwarf_CU *cu = die->cu;
+	uint32_t i;
+
+	spec = attrs_spec(e, die, &p);
+	/* a DIE with children: libdw follows DW_AT_sibling or walks them */
+	if (!spec || spec->children)
+		return dwarf_siblingof(die, out);
+	if (spec->len >= 0)
+		p = spec->len <= e->unit_end - p ? p + spec->len : NULL;
+	for (i = 0; i < spec->nr && p && spec->len < 0; i++)
+		p = form_skip(e, c->attrs[spec->first + i].form, p);
+	if (!p)
+		return dwarf_siblingof(die, out);
+	/* the end of the unit, or of the level (libdw leaves *out alone) */
+	if (p >= e->unit_end || !*p)
+		return 1;
+	memset(out, 0, sizeof(*out));
+	out->addr = (void *)p;
+	out->cu = cu;
+	return 0;
+}
+
+Dwarf_Off attrs__ref_off(struct cu_enc *e, struct die_attrs *da,
+			 enum attr_slot s, bool *ok)
+{
+	const Dwarf_Attribute *a = &da->a[s];
+	const unsigned char *p = a->valp;
+	uint64_t v;
+	int size;
+
+	*ok = false;
+	if (!e->unit_ptr || a->cu != e->cu)
+		return 0;
+	switch (a->form) {
+	case DW_FORM_ref1: case DW_FORM_ref2: case DW_FORM_ref4:
+	case DW_FORM_ref8:
+		size = form_fixed_size(e, a->form);
+		if (size > e->unit_end - p)
+			return 0;
+		v = fixed_read(p, size, e->big_endian);
+		break;
+	case DW_FORM_ref_udata:
+		if (!leb_read(p, e->unit_end, &v))
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	if (v >= e->unit_len || e->start + v < e->first_die)
+		return 0;
+	*ok = true;
+	return e->start + v;
 }

@@ -46,6 +46,7 @@ void cu_out__reset(struct cu_out *out)
 	out->err = 0;
 	out->nr_funcs = out->nr_vars = out->nr_warns = out->nr_names = 0;
 	out->nr_params = 0;
+	out->loclists_end = 0;
 }
 
 void cu_out__free(struct cu_out *out)
@@ -68,6 +69,8 @@ void cu_scratch__free(struct cu_scratch *s)
 	free(s->members);
 	free(s->rec);
 	free(s->touched);
+	free(s->abbrevs.specs);
+	free(s->abbrevs.attrs);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -184,9 +187,14 @@ int cu__ref(struct cu_enc *e, uint32_t id, size_t field, Dwarf_Off target)
 Dwarf_Off cu__target(struct cu_enc *e, struct die_attrs *da, enum attr_slot s)
 {
 	Dwarf_Die target;
+	Dwarf_Off off;
+	bool ok;
 
 	if (!attrs__has(da, s))
 		return 0;
+	off = attrs__ref_off(e, da, s, &ok);
+	if (ok)
+		return off;
 	if (dwarf_formref_die(&da->a[s], &target))
 		return dwarf_dieoffset(&target);
 	/* a type unit (DW_FORM_ref_sig8) or another file: not followed */
@@ -226,7 +234,7 @@ static bool cu_ignored_tag(int tag)
 
 int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 {
-	int tag = dwarf_tag(die);
+	int tag = attrs__tag(e, die);
 
 	if (types__is_type_tag(tag))
 		return types__encode(e, die, tag);
@@ -259,7 +267,7 @@ int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
 	e->depth++;
 	do
 		err = cu__visit(e, &child);
-	while (!err && (r = dwarf_siblingof(&child, &child)) == 0);
+	while (!err && (r = attrs__sibling(e, &child, &child)) == 0);
 	e->depth--;
 	if (!err && r < 0)
 		err = cu__error(e, &child, -EINVAL, "cannot read the next DIE: %s",
@@ -403,6 +411,7 @@ int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	if (!err) {
 		e.tab = out->tab;
 		e.clang = cu_is_clang(cudie);
+		attrs__begin_unit(&e, cudie);
 		err = cu__visit_children(&e, cudie);
 	}
 	if (!err)

@@ -428,7 +428,8 @@ static int syms_group(struct dwarf_syms *s, struct scan *sc)
 	size_t i, j, cap = 0;
 	int err = 0;
 
-	qsort(sc->fsyms, sc->nr_fsyms, sizeof(*sc->fsyms), fsym_cmp);
+	if (sc->nr_fsyms)
+		qsort(sc->fsyms, sc->nr_fsyms, sizeof(*sc->fsyms), fsym_cmp);
 	s->fsyms = calloc(sc->nr_fsyms ? sc->nr_fsyms : 1, sizeof(*s->fsyms));
 	s->funcs = hmap__new(name_hash, name_equal, NULL);
 	if (!s->fsyms || !s->funcs)

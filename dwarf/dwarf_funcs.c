@@ -190,6 +190,16 @@ static int16_t param_reg(const struct dwarf_file *f, Dwarf_Attribute *a,
 	return -1;
 }
 
+/* How far into .debug_loclists the unit's lists go, for dwarf_pages.c */
+static void param_note_list(struct cu_enc *e, Dwarf_Attribute *a)
+{
+	Dwarf_Word off;
+
+	if (a->form == DW_FORM_sec_offset && !dwarf_formudata(a, &off) &&
+	    off > e->out->loclists_end)
+		e->out->loclists_end = off;
+}
+
 static unsigned int type_align(const struct dwarf_file *f, Dwarf_Die *type,
 			       int depth);
 
@@ -296,8 +306,10 @@ static void param_at(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da,
 		p->flags |= PARAM_HAS_CONST;
 	if (attrs__has(da, AS_LOCATION)) {
 		p->flags |= PARAM_HAS_LOC;
-		if (e->file->nr_arg_regs)
+		if (e->file->nr_arg_regs) {
 			p->reg = param_reg(e->file, &da->a[AS_LOCATION], p->size);
+			param_note_list(e, &da->a[AS_LOCATION]);
+		}
 	}
 }
 
@@ -309,7 +321,7 @@ static int fn_push_param(struct cu_enc *e, Dwarf_Die *die, int idx,
 	const char *name;
 	int err;
 
-	if (attrs__read(die, &da))
+	if (attrs__read_die(e, die, &da))
 		return cu__error(e, die, -EINVAL, "cannot read attributes: %s",
 				 dwarf_errmsg(-1));
 	err = util__ensure_cap((void **)&e->s->params, &e->s->params_cap,
@@ -416,7 +428,7 @@ static int fn_children(struct cu_enc *e, Dwarf_Die *die, struct fn_info *fi)
 		return 0;
 	e->depth++;
 	do {
-		tag = dwarf_tag(&child);
+		tag = attrs__tag(e, &child);
 		if (tag == DW_TAG_formal_parameter) {
 			if (fi->wanted)
 				err = fn_push_param(e, &child, idx++, &fi->unnamed);
@@ -430,7 +442,7 @@ static int fn_children(struct cu_enc *e, Dwarf_Die *die, struct fn_info *fi)
 		} else {
 			err = cu__visit(e, &child);
 		}
-	} while (!err && dwarf_siblingof(&child, &child) == 0);
+	} while (!err && attrs__sibling(e, &child, &child) == 0);
 	e->depth--;
 	return err;
 }
@@ -496,7 +508,7 @@ int funcs__subprogram(struct cu_enc *e, Dwarf_Die *die)
 	struct die_attrs da;
 	int err;
 
-	if (attrs__read(die, &da))
+	if (attrs__read_die(e, die, &da))
 		return cu__error(e, die, -EINVAL, "cannot read attributes: %s",
 				 dwarf_errmsg(-1));
 	/* a declaration holds only parameters: no code, no types */

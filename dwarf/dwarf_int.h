@@ -138,6 +138,8 @@ struct dwarf_file {
 	Elf *elf;		/* the module's ELF, as libdwfl laid it out */
 	const char *dstr;	/* libdw's .debug_str data, or NULL */
 	size_t dstr_size;
+	const unsigned char *info;	/* libdw's .debug_info, or NULL */
+	size_t info_size;
 	struct dwarf_syms syms;
 	func_select_fn select_func;
 };
@@ -158,6 +160,24 @@ size_t syms__sec_at(const struct dwarf_syms *s, uint64_t addr);
  */
 const struct obj_sym *syms__obj_at(const struct dwarf_syms *s, size_t sec,
 				   uint64_t off, const char *name);
+
+/*
+ * The file-mapped pages of a debug section that the units already encoded
+ * are done with (dwarf_pages.c).
+ */
+struct sec_pages {
+	const char *base;	/* NULL: not releasable */
+	size_t size;
+	long page;
+	uintptr_t start;	/* the first whole page */
+	uintptr_t released;	/* the pages below this are released */
+};
+
+/* What pages__release needs to release pages of section @name, if allowed */
+void pages__init(const struct dwarf_file *f, const char *name,
+		 struct sec_pages *pg);
+/* Release the whole pages of the section below offset @off */
+void pages__release(struct sec_pages *pg, size_t off);
 
 /* ---- attributes of one DIE, read in one pass ---- */
 
@@ -186,6 +206,7 @@ enum attr_slot {
 struct die_attrs {
 	uint32_t mask;
 	Dwarf_Off die;		/* whose attributes, for messages */
+	const struct cu_enc *fast;	/* read by this unit's fast path */
 	Dwarf_Attribute a[AS_NR];
 };
 
@@ -289,12 +310,44 @@ struct cu_out {
 	struct cu_warn *warns;
 	size_t nr_warns;
 	size_t warns_cap;
+	uint64_t loclists_end;	/* where the last location list read is */
 	int err;		/* 0, or why encoding failed ... */
 	char *errmsg;		/* ... in words */
 };
 
 void cu_out__reset(struct cu_out *out);
 void cu_out__free(struct cu_out *out);
+
+/* An attribute of an abbreviation, as the fast path reads it */
+struct abbrev_attr {
+	uint16_t code;		/* DW_AT_* */
+	uint16_t form;		/* DW_FORM_* */
+	int8_t slot;		/* enum attr_slot, -1: not kept */
+	int8_t size;		/* bytes of its value, -1: it says */
+	const void *implicit;	/* libdw's DW_FORM_implicit_const value */
+};
+
+/* An abbreviation of the unit being encoded, by code */
+struct abbrev_spec {
+	uint32_t gen;		/* valid when it is abbrev_cache.gen */
+	bool fast;		/* its DIEs are read by the fast path */
+	bool children;
+	int tag;
+	int32_t len;		/* bytes of its values, -1: they say */
+	Dwarf_Abbrev *abbrev;	/* libdw's, handed to its DIEs */
+	uint32_t first;		/* its first in abbrev_cache.attrs */
+	uint32_t nr;
+};
+
+/* The abbreviations of the unit being encoded (dwarf_attrs.c) */
+struct abbrev_cache {
+	struct abbrev_spec *specs;	/* by abbreviation code */
+	size_t specs_cap;
+	struct abbrev_attr *attrs;
+	size_t nr_attrs;
+	size_t attrs_cap;
+	uint32_t gen;			/* bumped for each unit */
+};
 
 /* Scratch memory one worker reuses from CU to CU */
 struct cu_scratch {
@@ -314,6 +367,7 @@ struct cu_scratch {
 	size_t nr_touched;
 	size_t touched_cap;
 	size_t map_zeroed;		/* map slots known to be 0 */
+	struct abbrev_cache abbrevs;
 };
 
 void cu_scratch__free(struct cu_scratch *s);
@@ -376,7 +430,40 @@ struct cu_enc {
 	int int_id;		/* the unit's 'int' base type, 0 if none yet */
 	unsigned int depth;	/* scopes around the DIE visited; 1: top level */
 	bool clang;		/* produced by clang */
+	/* for the fast path of dwarf_attrs.c; unit_ptr NULL: libdw only */
+	const unsigned char *unit_ptr;	/* the unit header, libdw's data */
+	const unsigned char *unit_end;
+	Dwarf_Off unit_len;	/* unit_end - unit_ptr */
+	Dwarf_CU *cu;
+	Dwarf_Off first_die;	/* the unit DIE's offset */
+	/* the DIE attrs_spec found last, its abbreviation and first value */
+	const void *last_die;
+	const struct abbrev_spec *last_spec;
+	const unsigned char *last_values;
+	unsigned int version;
+	uint8_t addr_size;
+	uint8_t offset_size;
+	bool big_endian;
 };
+
+/*
+ * dwarf_attrs.c: libdw's DIE reading, faster for the DIEs of the unit being
+ * encoded; for any other DIE, or one the fast path cannot read, libdw's.
+ * attrs__begin_unit once per unit first.
+ */
+void attrs__begin_unit(struct cu_enc *e, Dwarf_Die *cudie);
+/* dwarf_tag */
+int attrs__tag(struct cu_enc *e, Dwarf_Die *die);
+/* attrs__read */
+int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da);
+/* dwarf_siblingof */
+int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
+/*
+ * The DIE offset a reference to the unit's own DIEs gives, with *@ok;
+ * *@ok false when the caller is to ask libdw (another form, out of bounds).
+ */
+Dwarf_Off attrs__ref_off(struct cu_enc *e, struct die_attrs *da,
+			 enum attr_slot s, bool *ok);
 
 /* Any DIE in a scope that may hold types, functions or variables */
 int cu__visit(struct cu_enc *e, Dwarf_Die *die);
@@ -462,10 +549,12 @@ const struct func_syms *funcs__select_symbol(const struct dwarf_file *f,
 					     const struct func_cand *fc);
 
 /*
- * dwarf_units.c: encode every unit (on @nr_threads workers; 0: one per
- * CPU) and merge each into @m in unit order.  Prints its errors.
+ * dwarf_units.c: encode every unit (on opts->nr_threads workers; 0: one
+ * per CPU) and merge each into @m in unit order, reporting progress to
+ * opts->progress.  Prints its errors.
  */
-int units__load(const struct dwarf_file *f, struct merge *m, int nr_threads);
+int units__load(const struct dwarf_file *f, struct merge *m,
+		const struct dwarf_reader_opts *opts);
 
 /* ---- choosing FUNCs across units (dwarf_fsel.c) ---- */
 

@@ -138,6 +138,8 @@ static void merge_warn(struct merge *m, const struct cu_warn *w)
 {
 	const char *tag = w->key < 0x10000 ? dw_tag_name(w->key) : NULL;
 
+	if (w->key >= WARN_NR_KEYS)
+		return;
 	if (m->warned[w->key / 8] & (1u << (w->key % 8)))
 		return;
 	m->warned[w->key / 8] |= 1u << (w->key % 8);

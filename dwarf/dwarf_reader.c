@@ -9,6 +9,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -66,35 +69,46 @@ static bool file_has_debug_info(Elf *elf)
 	return false;
 }
 
-/*
- * Where libdw's .debug_str data is, so that a name's pointer tells its
- * offset there (see cu__name).  Names are still correct without it, only
- * slower to merge.
- */
-static void file_find_dstr(struct dwarf_file *f)
+/* The data of section @name as libdw reads it, or NULL */
+static Elf_Data *file_section_data(struct dwarf_file *f, const char *sname)
 {
-	const char *base = dwarf_getstring(f->dbg, 0, NULL);
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
 	GElf_Shdr shdr;
-	Elf_Data *data;
 	const char *name;
 
-	if (!base || elf_getshdrstrndx(f->elf, &shstrndx))
-		return;
+	if (elf_getshdrstrndx(f->elf, &shstrndx))
+		return NULL;
 	while ((scn = elf_nextscn(f->elf, scn))) {
 		if (!gelf_getshdr(scn, &shdr))
 			continue;
 		name = elf_strptr(f->elf, shstrndx, shdr.sh_name);
-		if (!name || strcmp(name, ".debug_str"))
-			continue;
-		data = elf_getdata(scn, NULL);
-		/* the same buffer libdw reads, else leave the fast path off */
-		if (data && data->d_buf == base && data->d_size < NAME_OTHER) {
-			f->dstr = base;
-			f->dstr_size = data->d_size;
-		}
-		return;
+		if (name && !strcmp(name, sname))
+			return elf_getdata(scn, NULL);
+	}
+	return NULL;
+}
+
+/*
+ * Where libdw's .debug_str data is, so that a name's pointer tells its
+ * offset there (see cu__name).  Names are still correct without it, only
+ * slower to merge.  And where its .debug_info data is, for the fast path
+ * of dwarf_attrs.c, which checks that it is what libdw reads.
+ */
+static void file_find_dstr(struct dwarf_file *f)
+{
+	const char *base = dwarf_getstring(f->dbg, 0, NULL);
+	Elf_Data *data = base ? file_section_data(f, ".debug_str") : NULL;
+
+	/* the same buffer libdw reads, else leave the fast path off */
+	if (data && data->d_buf == base && data->d_size < NAME_OTHER) {
+		f->dstr = base;
+		f->dstr_size = data->d_size;
+	}
+	data = file_section_data(f, ".debug_info");
+	if (data && data->d_buf) {
+		f->info = data->d_buf;
+		f->info_size = data->d_size;
 	}
 }
 
@@ -197,6 +211,18 @@ static void file_close(struct dwarf_file *f)
 		dwfl_end(f->dwfl);
 }
 
+/*
+ * Give the memory freed with libdw and the unit tables back to the system
+ * before the next stage: with threads, most of it is in the workers' malloc
+ * arenas, which nothing would reuse.
+ */
+static void release_heap(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* "rust" -> DW_LANG_Rust, case-insensitively; -1 when unknown */
 static int lang_code(const char *name, size_t len)
 {
@@ -279,10 +305,11 @@ int dwarf_reader__load(const char *path, struct btf_table *tab,
 		}
 	}
 	if (!err)
-		err = units__load(&f, m, opts ? opts->nr_threads : 1);
+		err = units__load(&f, m, opts);
 	if (!err)
 		err = merge__finish(m);
 	merge__free(m);
 	file_close(&f);
+	release_heap();
 	return err;
 }

@@ -148,11 +148,11 @@ int cu__push_child_tags(struct cu_enc *e, Dwarf_Die *die, int component_idx)
 	    dwarf_child(die, &child))
 		return 0;
 	do {
-		if (dwarf_tag(&child) != DW_TAG_LLVM_annotation)
+		if (attrs__tag(e, &child) != DW_TAG_LLVM_annotation)
 			continue;
 		value = cu__annotation(&child, "btf_decl_tag");
 		if (value)
 			err = cu__push_tag(e, value, component_idx);
-	} while (!err && dwarf_siblingof(&child, &child) == 0);
+	} while (!err && attrs__sibling(e, &child, &child) == 0);
 	return err;
 }

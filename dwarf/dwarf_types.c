@@ -53,7 +53,7 @@ static int type_fail(struct cu_enc *e, Dwarf_Die *die, int err)
 static int type_read_attrs(struct cu_enc *e, Dwarf_Die *die,
 			   struct die_attrs *da)
 {
-	if (attrs__read(die, da))
+	if (attrs__read_die(e, die, da))
 		return cu__error(e, die, -EINVAL, "cannot read attributes: %s",
 				 dwarf_errmsg(-1));
 	return 0;
@@ -162,14 +162,14 @@ static int type_pointer_tags(struct cu_enc *e, Dwarf_Die *die, size_t *n)
 	    dwarf_child(die, &child))
 		return 0;
 	do {
-		if (dwarf_tag(&child) != DW_TAG_LLVM_annotation)
+		if (attrs__tag(e, &child) != DW_TAG_LLVM_annotation)
 			continue;
 		value = cu__annotation(&child, "btf_type_tag");
 		if (!value)
 			continue;
 		err = cu__push_tag(e, value, 0);
 		(*n)++;
-	} while (!err && dwarf_siblingof(&child, &child) == 0);
+	} while (!err && attrs__sibling(e, &child, &child) == 0);
 	return err;
 }
 
@@ -235,7 +235,7 @@ static uint32_t type_subrange_len(struct cu_enc *e, Dwarf_Die *die)
 	struct die_attrs da;
 	Dwarf_Word v;
 
-	if (attrs__read(die, &da))
+	if (attrs__read_die(e, die, &da))
 		return 0;
 	/* a bound that is not a constant (a VLA) counts as 0, like flexible */
 	if (attrs__has(&da, AS_UPPER_BOUND))
@@ -275,9 +275,9 @@ static int type_array_dims(struct cu_enc *e, Dwarf_Die *die, int *first)
 
 	if (dwarf_haschildren(die) && !dwarf_child(die, &child)) {
 		do {
-			if (dwarf_tag(&child) == DW_TAG_subrange_type)
+			if (attrs__tag(e, &child) == DW_TAG_subrange_type)
 				product *= type_subrange_len(e, &child);
-		} while (dwarf_siblingof(&child, &child) == 0);
+		} while (attrs__sibling(e, &child, &child) == 0);
 	}
 	/* no subrange at all counts as one element, as in the kernel's BTF */
 	*first = type_add_array(e, product > UINT32_MAX ? UINT32_MAX : product);
@@ -452,7 +452,7 @@ static int type_read_members(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 	if (!dwarf_haschildren(die) || dwarf_child(die, &child))
 		return 0;
 	do {
-		tag = dwarf_tag(&child);
+		tag = attrs__tag(e, &child);
 		if (tag == DW_TAG_member || tag == DW_TAG_inheritance) {
 			err = type_member(e, &child, in_union, idx++, n);
 		} else if (tag == DW_TAG_LLVM_annotation) {
@@ -462,7 +462,7 @@ static int type_read_members(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 		} else {
 			*nested = true;
 		}
-	} while (!err && dwarf_siblingof(&child, &child) == 0);
+	} while (!err && attrs__sibling(e, &child, &child) == 0);
 	return err < 0 && !e->out->errmsg ? type_fail(e, die, err) : err;
 }
 
@@ -476,11 +476,11 @@ static int type_nested(struct cu_enc *e, Dwarf_Die *die)
 		return 0;
 	e->depth++;
 	do {
-		tag = dwarf_tag(&child);
+		tag = attrs__tag(e, &child);
 		if (tag != DW_TAG_member && tag != DW_TAG_inheritance &&
 		    tag != DW_TAG_LLVM_annotation)
 			err = cu__visit(e, &child);
-	} while (!err && dwarf_siblingof(&child, &child) == 0);
+	} while (!err && attrs__sibling(e, &child, &child) == 0);
 	e->depth--;
 	return err;
 }
@@ -613,9 +613,9 @@ static int type_enum(struct cu_enc *e, Dwarf_Die *die)
 	rec__start(e, is64 ? BTF_KIND_ENUM64 : BTF_KIND_ENUM, name, size);
 	if (dwarf_haschildren(die) && !dwarf_child(die, &child)) {
 		do {
-			if (dwarf_tag(&child) == DW_TAG_enumerator)
+			if (attrs__tag(e, &child) == DW_TAG_enumerator)
 				err = type_enum_value(e, &child, is64, &neg);
-		} while (!err && dwarf_siblingof(&child, &child) == 0);
+		} while (!err && attrs__sibling(e, &child, &child) == 0);
 	}
 	if (err)
 		return err < 0 && !e->out->errmsg ? type_fail(e, die, err) : err;
@@ -643,7 +643,7 @@ static int type_read_params(struct cu_enc *e, Dwarf_Die *die, bool *varargs,
 	if (!dwarf_haschildren(die) || dwarf_child(die, &child))
 		return 0;
 	do {
-		tag = dwarf_tag(&child);
+		tag = attrs__tag(e, &child);
 		if (tag == DW_TAG_unspecified_parameters) {
 			*varargs = true;
 		} else if (tag == DW_TAG_formal_parameter) {
@@ -661,7 +661,7 @@ static int type_read_params(struct cu_enc *e, Dwarf_Die *die, bool *varargs,
 		} else if (tag != DW_TAG_LLVM_annotation) {
 			*nested = true;
 		}
-	} while (!err && dwarf_siblingof(&child, &child) == 0);
+	} while (!err && attrs__sibling(e, &child, &child) == 0);
 	return err ? type_fail(e, die, err) : 0;
 }
 

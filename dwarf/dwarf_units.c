@@ -12,6 +12,13 @@
  * libdw is shared by the workers but never for the same unit; every unit
  * is looked up once before they start, so that libdw's unit list is only
  * read while they run.
+ *
+ * Once a unit is merged, it and every unit before it are encoded: the
+ * pages of .debug_info below its end are released (dwarf_pages.c), and
+ * those of .debug_abbrev below the next unit's abbreviations and of
+ * .debug_loclists below the last list read, since a linked file holds
+ * its units' contributions to each section in the same order (should one
+ * not, a page released early is read again from the file).
  */
 #include "config.h"
 
@@ -31,12 +38,28 @@
 struct unit {
 	Dwarf_Off off;
 	Dwarf_Off next;
+	Dwarf_Off abbrev;	/* its abbreviations in .debug_abbrev */
 	Dwarf_Die cudie;
 	bool encode;		/* a compile unit in a language not excluded */
 	bool unsupported;	/* a unit kind that is not read: warn */
 };
 
+/* What the merging thread keeps across units */
+struct loader {
+	const struct dwarf_file *f;
+	struct merge *m;
+	struct unit *units;
+	size_t nr_units;
+	struct sec_pages info;		/* .debug_info */
+	struct sec_pages abbrev;	/* .debug_abbrev */
+	struct sec_pages loclists;	/* .debug_loclists */
+	uint64_t loclists_end;		/* the last list merged units read */
+	void (*progress)(void *ctx, unsigned long done, unsigned long total);
+	void *progress_ctx;
+};
+
 struct pool {
+	struct loader *l;
 	const struct dwarf_file *f;
 	struct unit *units;
 	struct cu_out *outs;	/* one per unit, freed once merged */
@@ -77,13 +100,13 @@ static void unit_classify(const struct dwarf_file *f, struct unit *u)
 static int units_collect(const struct dwarf_file *f, struct unit **units,
 			 size_t *n)
 {
-	Dwarf_Off off = 0, next;
+	Dwarf_Off off = 0, next, abbrev;
 	size_t hsize, cap = 0;
 	int r, err;
 
 	*units = NULL;
 	*n = 0;
-	while ((r = dwarf_next_unit(f->dbg, off, &next, &hsize, NULL, NULL,
+	while ((r = dwarf_next_unit(f->dbg, off, &next, &hsize, NULL, &abbrev,
 				    NULL, NULL, NULL, NULL)) == 0) {
 		struct unit *u;
 
@@ -96,6 +119,7 @@ static int units_collect(const struct dwarf_file *f, struct unit **units,
 		u = memset(&(*units)[*n], 0, sizeof(**units));
 		u->off = off;
 		u->next = next;
+		u->abbrev = abbrev;
 		if (!dwarf_offdie(f->dbg, off + hsize, &u->cudie))
 			break;
 		unit_classify(f, u);
@@ -111,25 +135,46 @@ static int units_collect(const struct dwarf_file *f, struct unit **units,
 }
 
 /* Merge one encoded unit (in file order); 0 or -errno, after printing */
-static int unit_merge(const struct dwarf_file *f, struct merge *m,
-		      const struct unit *u, const struct cu_out *out)
+static int unit_merge_one(struct loader *l, const struct unit *u,
+			  const struct cu_out *out)
 {
+	const struct dwarf_file *f = l->f;
 	int err;
 
 	if (u->unsupported)
-		merge__warn(m, WARN_UNIT, u->off);
+		merge__warn(l->m, WARN_UNIT, u->off);
 	if (!u->encode)
 		return 0;
 	if (out->err) {
 		msg__error("%s", out->errmsg ? out->errmsg : f->path);
 		return out->err;
 	}
-	err = merge__cu(m, out);
+	err = merge__cu(l->m, out);
 	if (err)
 		msg__error("%s: unit at %#llx: %s", f->path,
 			   (unsigned long long)u->off,
 			   err == -E2BIG ? "too many types or strings for BTF" :
 			   strerror(-err));
+	return err;
+}
+
+/*
+ * Merge encoded unit @i, every unit before it being merged already: the
+ * DWARF up to its end is read.
+ */
+static int unit_merge(struct loader *l, size_t i, const struct cu_out *out)
+{
+	int err;
+
+	pages__release(&l->info, l->units[i].next);
+	if (i + 1 < l->nr_units)
+		pages__release(&l->abbrev, l->units[i + 1].abbrev);
+	if (out->loclists_end > l->loclists_end)
+		l->loclists_end = out->loclists_end;
+	pages__release(&l->loclists, l->loclists_end);
+	err = unit_merge_one(l, &l->units[i], out);
+	if (!err && l->progress)
+		l->progress(l->progress_ctx, i + 1, l->nr_units);
 	return err;
 }
 
@@ -140,17 +185,17 @@ static void unit_encode(const struct dwarf_file *f, struct unit *u,
 		cu__encode(f, u->off, u->next, &u->cudie, s, out);
 }
 
-static int units_serial(const struct dwarf_file *f, struct merge *m,
-			struct unit *units, size_t n)
+static int units_serial(struct loader *l)
 {
+	const struct dwarf_file *f = l->f;
 	struct cu_scratch scratch = { 0 };
 	struct cu_out out = { 0 };
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < n && !err; i++) {
-		unit_encode(f, &units[i], &scratch, &out);
-		err = unit_merge(f, m, &units[i], &out);
+	for (i = 0; i < l->nr_units && !err; i++) {
+		unit_encode(f, &l->units[i], &scratch, &out);
+		err = unit_merge(l, i, &out);
 	}
 	cu_out__free(&out);
 	cu_scratch__free(&scratch);
@@ -189,7 +234,7 @@ static void *pool_worker(void *arg)
 }
 
 /* Merge units in order as the workers finish them */
-static int pool_merge(struct pool *p, struct merge *m)
+static int pool_merge(struct pool *p)
 {
 	size_t i;
 	int err = 0;
@@ -199,7 +244,7 @@ static int pool_merge(struct pool *p, struct merge *m)
 		while (!p->done[i])
 			pthread_cond_wait(&p->cond, &p->lock);
 		pthread_mutex_unlock(&p->lock);
-		err = unit_merge(p->f, m, &p->units[i], &p->outs[i]);
+		err = unit_merge(p->l, i, &p->outs[i]);
 		cu_out__free(&p->outs[i]);
 		pthread_mutex_lock(&p->lock);
 		p->merged = i + 1;
@@ -210,11 +255,11 @@ static int pool_merge(struct pool *p, struct merge *m)
 	return err;
 }
 
-static int units_parallel(const struct dwarf_file *f, struct merge *m,
-			  struct unit *units, size_t n, int nr_threads)
+static int units_parallel(struct loader *l, int nr_threads)
 {
+	size_t n = l->nr_units;
 	struct pool p = {
-		.f = f, .units = units, .nr_units = n,
+		.l = l, .f = l->f, .units = l->units, .nr_units = n,
 		.window = (size_t)nr_threads * WINDOW_PER_THREAD,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.cond = PTHREAD_COND_INITIALIZER,
@@ -229,9 +274,9 @@ static int units_parallel(const struct dwarf_file *f, struct merge *m,
 			if (!pthread_create(&tids[i], NULL, pool_worker, &p))
 				started++;
 		/* without a worker, this thread encodes too */
-		err = started ? pool_merge(&p, m) : units_serial(f, m, units, n);
+		err = started ? pool_merge(&p) : units_serial(l);
 	} else {
-		msg__error("%s: out of memory", f->path);
+		msg__error("%s: out of memory", l->f->path);
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
@@ -254,18 +299,26 @@ static int units_threads(int nr_threads, size_t nr_units)
 	return (size_t)nr_threads > nr_units ? (int)nr_units : nr_threads;
 }
 
-int units__load(const struct dwarf_file *f, struct merge *m, int nr_threads)
+int units__load(const struct dwarf_file *f, struct merge *m,
+		const struct dwarf_reader_opts *opts)
 {
-	struct unit *units;
-	size_t n;
+	struct loader l = { .f = f, .m = m };
+	int nr_threads = opts ? opts->nr_threads : 1;
 	int err;
 
-	err = units_collect(f, &units, &n);
-	if (!err) {
-		nr_threads = units_threads(nr_threads, n);
-		err = nr_threads > 1 ? units_parallel(f, m, units, n, nr_threads) :
-		      units_serial(f, m, units, n);
+	if (opts) {
+		l.progress = opts->progress;
+		l.progress_ctx = opts->progress_ctx;
 	}
-	free(units);
+	err = units_collect(f, &l.units, &l.nr_units);
+	if (!err) {
+		pages__init(f, ".debug_info", &l.info);
+		pages__init(f, ".debug_abbrev", &l.abbrev);
+		pages__init(f, ".debug_loclists", &l.loclists);
+		nr_threads = units_threads(nr_threads, l.nr_units);
+		err = nr_threads > 1 ? units_parallel(&l, nr_threads) :
+		      units_serial(&l);
+	}
+	free(l.units);
 	return err;
 }
