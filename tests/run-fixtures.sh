@@ -1,7 +1,8 @@
 #!/bin/bash
 # Every fixture, compiled with gcc and clang at DWARF 4 and 5 (and with
 # compressed debug sections): btfenc's BTF parses with libbpf, dumps with
-# bpftool, and holds the same types as pahole's for the same object,
+# bpftool, is accepted by the running kernel's BTF verifier (where bpf() is
+# allowed), and holds the same types as pahole's for the same object,
 # compared independently of type IDs.  Fixtures named clang_*.c use clang
 # extensions and are built with clang only.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/test-subr.sh"
@@ -25,6 +26,9 @@ one_object()
 
 	check "$label: btfenc succeeds" "$BTFENC" -o "$out" "$obj" || return
 	check "$label: bpftool reads it" bpftool btf dump file "$out" >/dev/null || return
+	if [ "$can_load" = yes ]; then
+		check "$label: the kernel's BTF verifier accepts it" "$TOOLS/btfload" "$out"
+	fi
 	if [ -n "$expected" ]; then
 		canon "$out" >"$tmp/$label.canon" ||
 			{ fail "$label: libbpf cannot parse btfenc's output"; return; }
@@ -39,6 +43,13 @@ one_object()
 	check "$label: same types as pahole" \
 		diff -u "$tmp/$label.pahole.canon" "$tmp/$label.canon"
 }
+
+can_load=no
+if kernel_can_load_btf; then
+	can_load=yes
+else
+	echo "note: bpf() is refused here: the kernel verifier checks are not run"
+fi
 
 nr=0
 for src in "$FIXTURES"/*.c; do
