@@ -1,7 +1,7 @@
 #!/bin/bash
 # Set up a fresh Debian machine, build btfenc, and run its main jobs on a
 # real kernel it fetches itself: the Debian cloud kernel's debug image
-# (cached in /var/cache/btfenc-testdata).  Run as root (or with sudo).
+# (cached in /var/cache/btfenc-testdata).  Run as root (it uses sudo otherwise).
 #   1. the kernel's whole BTF from its DWARF, compared with the .BTF Debian
 #      built into that kernel;
 #   2. minimal BTF for Debian's libbpf-tools CO-RE programs, straight from
