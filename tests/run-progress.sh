@@ -13,7 +13,8 @@ check "exit 0 on a terminal" [ -s "$tmp/a.btf" ]
 check "shows the share of units read" grep -aq "reading DWARF: *[0-9]*% ([0-9]* of [0-9]* units)" "$tmp/tty.log"
 check "reaches 100%" grep -aq "reading DWARF: 100%" "$tmp/tty.log"
 check "shows the dedup phase" grep -aq "deduplicating types" "$tmp/tty.log"
-check "erases its line at the end" bash -c "tail -c 20 '$tmp/tty.log' | grep -aq \$'\\r\\033\\[K'"
+# the last phase's line, then the erasing of it
+check "erases its line at the end" grep -aqF $'deduplicating types\e[K\r\e[K' "$tmp/tty.log"
 
 script -qec "'$BTFENC' -q -o '$tmp/b.btf' '$kdir/vmlinux'" "$tmp/quiet.log" >/dev/null 2>&1
 check "-q: no progress" bash -c "! grep -aq 'reading DWARF' '$tmp/quiet.log'"
