@@ -403,7 +403,9 @@ int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da)
 	da->mask = 0;
 	da->die = e->start + ((const unsigned char *)die->addr - e->unit_ptr);
 	da->fast = e;
-	for (i = 0, aa = c->attrs + spec->first; i < spec->nr; i++, aa++) {
+	/* an abbreviation without attributes may come before any array */
+	aa = spec->nr ? c->attrs + spec->first : NULL;
+	for (i = 0; i < spec->nr; i++, aa++) {
 		if (aa->slot >= 0) {
 			a = &da->a[aa->slot];
 			a->code = aa->code;

@@ -252,7 +252,10 @@ int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 	if (cu_ignored_tag(tag))
 		return 0;
 	cu__map(e, die, 0);
-	return cu__warn(e, tag, dwarf_dieoffset(die));
+	/* warning keys below 0x10000 are tags: fold anything larger (corrupt
+	 * DWARF) into the last user tag, so one warning covers them */
+	return cu__warn(e, tag >= 0 && tag < 0x10000 ? (unsigned int)tag : 0xffff,
+			dwarf_dieoffset(die));
 }
 
 int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
@@ -371,6 +374,18 @@ static int cu_prepare(struct cu_enc *e, Dwarf_Off off, Dwarf_Off next_off)
 	size_t len = next_off - off;
 	int err;
 
+	/* the per-DIE map is sized by the unit: trust no length that runs
+	 * past the section */
+	if (next_off <= off ||
+	    (e->file->info_size && next_off > e->file->info_size)) {
+		if (asprintf(&e->out->errmsg, "%s: unit at %#llx: its length "
+			     "(%#llx) runs past the end of .debug_info (%#zx)",
+			     e->file->path, (unsigned long long)off,
+			     (unsigned long long)(next_off - off),
+			     e->file->info_size) < 0)
+			e->out->errmsg = NULL;
+		return -EINVAL;
+	}
 	err = util__ensure_cap((void **)&s->map, &s->map_cap, sizeof(*s->map),
 			       len);
 	if (err)

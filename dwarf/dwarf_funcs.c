@@ -653,7 +653,8 @@ static bool fn_check_regs_kept(const struct dwarf_file *f,
 static void fn_judge(const struct cu_enc *e, const struct cu_out *o,
 		     struct cu_func *fn)
 {
-	const struct cu_param *ps = &o->params[fn->params];
+	/* no parameters at all: no array to point into */
+	const struct cu_param *ps = o->params ? &o->params[fn->params] : NULL;
 	bool optimized = false, unexpected, has_struct = false;
 	uint32_t i;
 

@@ -61,7 +61,7 @@ int cu__name(struct cu_enc *e, const char *s, uint32_t *handle)
 	int err;
 
 	/* no look at the string itself: that is the merge's first touch */
-	if (s >= f->dstr && s < f->dstr + f->dstr_size) {
+	if (f->dstr && s >= f->dstr && s < f->dstr + f->dstr_size) {
 		*handle = s - f->dstr + 1;
 		return 0;
 	}
