@@ -86,7 +86,7 @@ int cu__error(struct cu_enc *e, Dwarf_Die *die, int err, const char *fmt, ...)
 	vsnprintf(problem, sizeof(problem), fmt, ap);
 	va_end(ap);
 	/* a DIE libdw cannot make sense of gets its offset alone */
-	if (!tag)
+	if (!tag || (name && !file__str_ok(e->file, name)))
 		name = NULL;
 	if (asprintf(&e->out->errmsg, "%s: DIE %#llx%s%s%s%s%s%s: %s",
 		     e->file->path, (unsigned long long)dwarf_dieoffset(die),

@@ -137,12 +137,17 @@ struct dwarf_file {
 	Dwarf *dbg;
 	Elf *elf;		/* the module's ELF, as libdwfl laid it out */
 	const char *dstr;	/* libdw's .debug_str data, or NULL */
-	size_t dstr_size;
+	size_t dstr_size;	/* up to its last NUL */
+	const char *str_base;	/* libdw's .debug_str, for bounds checks */
+	size_t str_full;	/* its whole size */
 	const unsigned char *info;	/* libdw's .debug_info, or NULL */
 	size_t info_size;
 	struct dwarf_syms syms;
 	func_select_fn select_func;
 };
+
+/* @s, a string from libdw, ends inside its section */
+bool file__str_ok(const struct dwarf_file *f, const char *s);
 
 int syms__load(struct dwarf_file *f);
 void syms__free(struct dwarf_syms *s);

@@ -100,10 +100,18 @@ static void file_find_dstr(struct dwarf_file *f)
 	const char *base = dwarf_getstring(f->dbg, 0, NULL);
 	Elf_Data *data = base ? file_section_data(f, ".debug_str") : NULL;
 
+	if (base && data) {
+		f->str_base = base;
+		f->str_full = data->d_size;
+	}
 	/* the same buffer libdw reads, else leave the fast path off */
 	if (data && data->d_buf == base && data->d_size < NAME_OTHER) {
 		f->dstr = base;
 		f->dstr_size = data->d_size;
+		/* a string cut off by the end of the section is libdw's to
+		 * refuse: below dstr_size, every string has its NUL */
+		while (f->dstr_size && f->dstr[f->dstr_size - 1])
+			f->dstr_size--;
 	}
 	data = file_section_data(f, ".debug_info");
 	if (data && data->d_buf) {

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dwarf_int.h"
@@ -54,6 +55,22 @@ int cu__flush_tags(struct cu_enc *e, size_t from, uint32_t id)
 	return 0;
 }
 
+/*
+ * A string libdw found in .debug_str or inline in .debug_info ends inside
+ * that section (libdw may even hand out the very end of it); strings
+ * elsewhere are libdw's own and trusted.
+ */
+bool file__str_ok(const struct dwarf_file *f, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (f->str_base && s >= f->str_base && s <= f->str_base + f->str_full)
+		return memchr(s, 0, f->str_base + f->str_full - s);
+	if (f->info && u >= f->info && u <= f->info + f->info_size)
+		return memchr(s, 0, f->info + f->info_size - u);
+	return true;
+}
+
 int cu__name(struct cu_enc *e, const char *s, uint32_t *handle)
 {
 	const struct dwarf_file *f = e->file;
@@ -65,7 +82,19 @@ int cu__name(struct cu_enc *e, const char *s, uint32_t *handle)
 		*handle = s - f->dstr + 1;
 		return 0;
 	}
-	if (!s || !*s) {
+	if (!s) {
+		*handle = 0;
+		return 0;
+	}
+	if (!file__str_ok(f, s)) {
+		/* first message wins: callers' generic one is dropped */
+		if (!o->errmsg && asprintf(&o->errmsg, "%s: unit at %#llx: a name "
+					   "runs past the end of its section",
+					   f->path, (unsigned long long)e->start) < 0)
+			o->errmsg = NULL;
+		return -EINVAL;
+	}
+	if (!*s) {
 		*handle = 0;
 		return 0;
 	}
