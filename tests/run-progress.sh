@@ -8,7 +8,8 @@ need_cmd script
 kdir=$(testdata_kernel) || skip "the Debian cloud kernel debug package cannot be had here"
 
 # script(1) gives btfenc a terminal; its output is what that terminal got
-script -qec "'$BTFENC' -o '$tmp/a.btf' '$kdir/vmlinux'" "$tmp/tty.log" >/dev/null 2>&1
+# (the shell stays a second after btfenc ends, so script reads all of it)
+script -qec "'$BTFENC' -o '$tmp/a.btf' '$kdir/vmlinux'; sleep 1" "$tmp/tty.log" >/dev/null 2>&1
 check "exit 0 on a terminal" [ -s "$tmp/a.btf" ]
 check "shows the share of units read" grep -aq "reading DWARF: *[0-9]*% ([0-9]* of [0-9]* units)" "$tmp/tty.log"
 check "reaches 100%" grep -aq "reading DWARF: 100%" "$tmp/tty.log"
@@ -16,7 +17,7 @@ check "shows the dedup phase" grep -aq "deduplicating types" "$tmp/tty.log"
 # the last phase's line, then the erasing of it
 check "erases its line at the end" grep -aqF $'deduplicating types\e[K\r\e[K' "$tmp/tty.log"
 
-script -qec "'$BTFENC' -q -o '$tmp/b.btf' '$kdir/vmlinux'" "$tmp/quiet.log" >/dev/null 2>&1
+script -qec "'$BTFENC' -q -o '$tmp/b.btf' '$kdir/vmlinux'; sleep 1" "$tmp/quiet.log" >/dev/null 2>&1
 check "-q: no progress" bash -c "! grep -aq 'reading DWARF' '$tmp/quiet.log'"
 
 "$BTFENC" -o "$tmp/c.btf" "$kdir/vmlinux" 2>"$tmp/err"
