@@ -213,8 +213,9 @@ static int type_typedef(struct cu_enc *e, Dwarf_Die *die)
 
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
-	if (cu__name(e, attrs__str(&da, AS_NAME), &name))
-		return type_fail(e, die, -ENOMEM);
+	err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+	if (err)
+		return type_fail(e, die, err);
 	if (!name)
 		return type_transparent(e, die);
 	id = rec__simple(e, BTF_KIND_TYPEDEF, name, 0);
@@ -506,8 +507,9 @@ static int type_composite(struct cu_enc *e, Dwarf_Die *die, int tag)
 
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
-	if (cu__name(e, attrs__str(&da, AS_NAME), &name))
-		return type_fail(e, die, -ENOMEM);
+	err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+	if (err)
+		return type_fail(e, die, err);
 	err = type_read_members(e, die, is_union, &n, &nested);
 	if (err)
 		return err;
@@ -568,11 +570,13 @@ static int type_enum_value(struct cu_enc *e, Dwarf_Die *die, bool is64,
 	struct die_attrs da;
 	uint32_t name;
 	int64_t v;
+	int err;
 
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
-	if (cu__name(e, attrs__str(&da, AS_NAME), &name))
-		return type_fail(e, die, -ENOMEM);
+	err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+	if (err)
+		return type_fail(e, die, err);
 	if (!name)
 		return cu__error(e, die, -EINVAL, "enumerator without a name");
 	v = attrs__udata(&da, AS_CONST_VALUE, 0);
@@ -603,8 +607,9 @@ static int type_enum(struct cu_enc *e, Dwarf_Die *die)
 
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
-	if (cu__name(e, attrs__str(&da, AS_NAME), &name))
-		return type_fail(e, die, -ENOMEM);
+	err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+	if (err)
+		return type_fail(e, die, err);
 	/* a declaration has no size: the reference makes it 4 bytes, vlen 0 */
 	size = attrs__udata(&da, AS_BYTE_SIZE, 0);
 	if (!size)
