@@ -26,7 +26,8 @@ check "no output file after usage errors" [ ! -e "$tmp/x" ]
 
 # A terminal on stdout is refused (script(1) gives one, where present)
 if command -v script >/dev/null 2>&1; then
-	script -qec "'$BTFENC' /bin/true" /dev/null >"$tmp/tty" 2>&1
+	# (the shell stays a second after btfenc ends, so script reads all of it)
+	script -qec "'$BTFENC' /bin/true; sleep 1" /dev/null >"$tmp/tty" 2>&1
 	check "terminal stdout refused" grep -q 'refusing to write binary BTF to a terminal' "$tmp/tty"
 fi
 
