@@ -24,13 +24,11 @@ check "-J with -o: exit 2" [ "$(usage_status -J -o "$tmp/x" x)" -eq 2 ]
 check "--dump with INPUT: exit 2" [ "$(usage_status --dump a b)" -eq 2 ]
 check "no output file after usage errors" [ ! -e "$tmp/x" ]
 
-# A terminal on stdout is refused (script(1) gives one, where present)
-if command -v script >/dev/null 2>&1; then
-	# script(1) gives btfenc a terminal as stdout; its stderr goes to a
-	# file, so nothing depends on what script manages to record
-	script -qec "'$BTFENC' /bin/true 2>'$tmp/tty'" /dev/null >/dev/null 2>&1
-	check "terminal stdout refused" grep -q 'refusing to write binary BTF to a terminal' "$tmp/tty"
-fi
+# A terminal on stdout is refused: exit 2, the reason, nothing written
+"$TOOLS/ptyrun" "$tmp/tty" "$BTFENC" /bin/true
+check "terminal stdout: exit 2 (a usage error)" [ $? -eq 2 ]
+check "terminal stdout refused" grep -q 'refusing to write binary BTF to a terminal' "$tmp/tty"
+check "terminal stdout: no BTF written" bash -c "! LC_ALL=C grep -aq \$'\\x9f\\xeb' '$tmp/tty'"
 
 # Every long option in --help is in the man page, and the reverse
 man=$top_srcdir/man/btfenc.1
