@@ -564,7 +564,8 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		.features = r->o->features,
 		.lang_exclude = r->o->lang_exclude,
 	};
-	struct dedup_opts dopts = { 0 };
+	/* every name went in through btf_table__add_str (dwarf/dwarf_merge.c) */
+	struct dedup_opts dopts = { .strs_from_table = true };
 	struct progress prog;
 	struct btf_table *tab;
 	int err;

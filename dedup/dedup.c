@@ -890,22 +890,28 @@ static int dedup_mark_strs(struct dedup_input *in)
 	return 0;
 }
 
-/* 0 or -EINVAL; *@strs_ok false when strings must be re-added first */
-static int dedup_check_input(struct btf_table *tab, bool *strs_ok)
+/*
+ * 0 or -EINVAL; *@strs_ok false when strings must be re-added first.
+ * @check_strs false: they are known to be right.
+ */
+static int dedup_check_input(struct btf_table *tab, bool check_strs,
+			     bool *strs_ok)
 {
 	struct dedup_input in = { .tab = tab };
 	uint32_t id;
-	int err;
+	int err = 0;
 
 	in.type_cnt = btf_table__type_cnt(tab);
 	in.str_start = btf_table__str_start(tab);
-	err = dedup_mark_strs(&in);
+	if (check_strs)
+		err = dedup_mark_strs(&in);
 	*strs_ok = true;
 	for (id = btf_table__start_id(tab); id < in.type_cnt && !err; id++) {
 		struct btf_type *t = btf_table__type_mut(tab, id);
 
 		err = dedup_ids_ok(t, in.type_cnt);
-		if (*strs_ok && btf_rec__visit_strs(t, dedup_str_ok, &in))
+		if (check_strs && *strs_ok &&
+		    btf_rec__visit_strs(t, dedup_str_ok, &in))
 			*strs_ok = false;
 	}
 	free(in.first);
@@ -934,8 +940,7 @@ int dedup__run(struct btf_table *tab, const struct dedup_opts *opts)
 	bool strs_ok;
 	int err;
 
-	(void)opts;
-	err = dedup_check_input(tab, &strs_ok);
+	err = dedup_check_input(tab, !opts || !opts->strs_from_table, &strs_ok);
 	if (!err && !strs_ok) {
 		err = dedup_normalize(tab, &norm);
 		src = norm;

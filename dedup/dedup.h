@@ -31,7 +31,13 @@
 #include "btf_table.h"
 
 struct dedup_opts {
-	int reserved;
+	/*
+	 * Every string offset in the table's own records was returned by
+	 * btf_table__add_str on this table (the DWARF reader's tables): they
+	 * are known to start the only copy of their string, so that check of
+	 * the input is skipped.  Referenced IDs are checked all the same.
+	 */
+	bool strs_from_table;
 };
 
 int dedup__run(struct btf_table *tab, const struct dedup_opts *opts);

@@ -40,6 +40,18 @@ struct name_cache_ent {
 	uint32_t off;
 };
 
+/*
+ * Names held in .debug_info itself (DW_FORM_string: compilers inline the
+ * short ones, like "id" or "ops", in every unit) have no offset to index
+ * by; those of up to 7 bytes are cached by their bytes.  64 KiB.
+ */
+#define SHORT_CACHE_BITS 12
+
+struct short_cache_ent {
+	uint64_t key;		/* the bytes, zero-padded; 0: empty */
+	uint32_t off;
+};
+
 /* A variable set aside until the DATASEC of its section is built */
 struct held_var {
 	uint32_t name;		/* in the output's strings and IDs */
@@ -79,6 +91,7 @@ struct merge {
 	size_t ids_cap;
 	uint32_t *dstr;		/* .debug_str offset -> output offset, 0: unknown */
 	struct name_cache_ent cache[1u << NAME_CACHE_BITS];
+	struct short_cache_ent short_cache[1u << SHORT_CACHE_BITS];
 	const struct cu_out *out;	/* the unit being merged */
 	const struct btf_table *src;	/* its table */
 };
@@ -197,6 +210,29 @@ static int merge_name(struct merge *m, uint32_t handle, uint32_t *off)
 	}
 	s = handle & NAME_OTHER ? m->out->names[handle & ~NAME_OTHER] :
 	    m->file->dstr + handle - 1;
+	if (handle & NAME_OTHER) {
+		size_t len = strnlen(s, sizeof(uint64_t));
+
+		if (len < sizeof(uint64_t)) {
+			struct short_cache_ent *c;
+			uint64_t key = 0;
+
+			memcpy(&key, s, len);
+			c = &m->short_cache[(key * 0x9e3779b97f4a7c15ull) >>
+					    (64 - SHORT_CACHE_BITS)];
+			if (c->key == key) {
+				*off = c->off;
+				return 0;
+			}
+			ret = btf_table__add_str(m->tab, s);
+			if (ret < 0)
+				return ret;
+			c->key = key;
+			c->off = ret;
+			*off = ret;
+			return 0;
+		}
+	}
 	ret = btf_table__add_str(m->tab, s);
 	if (ret < 0)
 		return ret;
@@ -256,24 +292,90 @@ static void merge_assign_ids(struct merge *m, uint32_t n)
 	}
 }
 
-/*
- * Copy, then translate in place: adding strings does not move records.
- * After an error the output holds an untranslated record, but the caller
- * discards a table whose loading failed.
- */
-static int merge_copy(struct merge *m, uint32_t id)
+/* A name handle, in place; the common case inline */
+static inline int merge_name_at(struct merge *m, uint32_t *handle)
 {
-	struct btf_type *t;
-	int ret;
+	uint32_t h = *handle;
 
-	ret = btf_table__add_raw(m->tab, btf_table__type(m->src, id));
+	if (!h)
+		return 0;
+	return merge_name(m, h, handle);
+}
+
+/* A record just copied into the output: its names and IDs translated */
+static int merge_translate(struct merge *m, struct btf_type *t)
+{
+	const uint32_t *ids = m->ids;
+	unsigned int i, n = btf_vlen(t);
+	int err = merge_name_at(m, &t->name_off);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
+	case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+		t->type = ids[t->type];
+		break;
+	case BTF_KIND_ARRAY:
+		btf_array(t)->type = ids[btf_array(t)->type];
+		btf_array(t)->index_type = ids[btf_array(t)->index_type];
+		break;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+		struct btf_member *mb = btf_members(t);
+
+		for (i = 0; i < n && !err; i++) {
+			mb[i].type = ids[mb[i].type];
+			err = merge_name_at(m, &mb[i].name_off);
+		}
+		break;
+	}
+	case BTF_KIND_ENUM:
+		for (i = 0; i < n && !err; i++)
+			err = merge_name_at(m, &btf_enums(t)[i].name_off);
+		break;
+	case BTF_KIND_ENUM64:
+		for (i = 0; i < n && !err; i++)
+			err = merge_name_at(m, &btf_enums64(t)[i].name_off);
+		break;
+	case BTF_KIND_FUNC_PROTO: {
+		struct btf_param *p = btf_params(t);
+
+		t->type = ids[t->type];
+		for (i = 0; i < n && !err; i++) {
+			p[i].type = ids[p[i].type];
+			err = merge_name_at(m, &p[i].name_off);
+		}
+		break;
+	}
+	case BTF_KIND_DATASEC:
+		for (i = 0; i < n; i++)
+			btf_secinfos(t)[i].type = ids[btf_secinfos(t)[i].type];
+		break;
+	default:
+		break;
+	}
+	return err;
+}
+
+/*
+ * Copy records @first .. @first + @n - 1 of the unit in one go, then
+ * translate them in place: adding strings does not move records.  After an
+ * error the output holds untranslated records, but the caller discards a
+ * table whose loading failed.
+ */
+static int merge_copy_run(struct merge *m, uint32_t first, uint32_t n)
+{
+	int ret = btf_table__add_raw_run(m->tab, m->src, first, n);
+	uint32_t id;
+
 	if (ret < 0)
 		return ret;
-	t = btf_table__type_mut(m->tab, ret);
-	ret = btf_rec__visit_strs(t, merge_str, m);
-	if (!ret)
-		btf_rec__visit_ids(t, merge_id, m);
-	return ret;
+	for (id = ret; id < (uint32_t)ret + n; id++) {
+		int err = merge_translate(m, btf_table__type_mut(m->tab, id));
+
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* A proposal's FUNC_PROTO in the output's IDs and strings */
@@ -390,9 +492,15 @@ int merge__cu(struct merge *m, const struct cu_out *out)
 		return err;
 	merge_hold(m, out);
 	merge_assign_ids(m, n);
-	for (id = 1; id <= n && !err; id++)
-		if (m->ids[id] != DROPPED)
-			err = merge_copy(m, id);
+	for (id = 1; id <= n && !err; ) {
+		uint32_t end = id;
+
+		while (end <= n && m->ids[end] != DROPPED)
+			end++;
+		if (end > id)
+			err = merge_copy_run(m, id, end - id);
+		id = end + 1;
+	}
 	for (id = 0; id < out->nr_funcs && !err; id++)
 		err = merge_propose(m, &out->funcs[id]);
 	for (id = 0; id < out->nr_vars && !err; id++)

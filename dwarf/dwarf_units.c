@@ -233,16 +233,31 @@ static void *pool_worker(void *arg)
 	return NULL;
 }
 
-/* Merge units in order as the workers finish them */
+/*
+ * Merge units in order as they are encoded.  While the next unit to merge
+ * is not ready, this thread encodes one from the window itself, so that
+ * -j N keeps N threads busy and the merging never waits idle.
+ */
 static int pool_merge(struct pool *p)
 {
-	size_t i;
+	struct cu_scratch scratch = { 0 };
+	size_t i, j;
 	int err = 0;
 
 	for (i = 0; i < p->nr_units && !err; i++) {
 		pthread_mutex_lock(&p->lock);
-		while (!p->done[i])
+		while (!p->done[i]) {
+			if (p->next < p->nr_units &&
+			    p->next < p->merged + p->window) {
+				j = p->next++;
+				pthread_mutex_unlock(&p->lock);
+				unit_encode(p->f, &p->units[j], &scratch, &p->outs[j]);
+				pthread_mutex_lock(&p->lock);
+				p->done[j] = true;
+				continue;
+			}
 			pthread_cond_wait(&p->cond, &p->lock);
+		}
 		pthread_mutex_unlock(&p->lock);
 		err = unit_merge(p->l, i, &p->outs[i]);
 		cu_out__free(&p->outs[i]);
@@ -252,6 +267,7 @@ static int pool_merge(struct pool *p)
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
 	}
+	cu_scratch__free(&scratch);
 	return err;
 }
 
@@ -270,7 +286,8 @@ static int units_parallel(struct loader *l, int nr_threads)
 	p.outs = calloc(n, sizeof(*p.outs));
 	p.done = calloc(n, sizeof(*p.done));
 	if (tids && p.outs && p.done) {
-		for (i = 0; i < nr_threads; i++)
+		/* this thread is one of the N */
+		for (i = 0; i < nr_threads - 1; i++)
 			if (!pthread_create(&tids[i], NULL, pool_worker, &p))
 				started++;
 		/* without a worker, this thread encodes too */

@@ -521,6 +521,39 @@ int btf_table__add_raw(struct btf_table *tab, const struct btf_type *t)
 	return id;
 }
 
+int btf_table__add_raw_run(struct btf_table *tab, const struct btf_table *src,
+			   uint32_t first, uint32_t n)
+{
+	size_t i, start, end, delta;
+	uint32_t id;
+	int err;
+
+	if (!n || first < src->start_id || first - src->start_id > src->nr ||
+	    n > src->nr - (first - src->start_id))
+		return -EINVAL;
+	i = first - src->start_id;
+	start = src->offs[i];
+	end = i + n < src->nr ? src->offs[i + n] : src->types_len;
+	if (btf_table__type_cnt(tab) + (uint64_t)n >= INT32_MAX ||
+	    tab->types_len + (end - start) > UINT32_MAX)
+		return -E2BIG;
+	err = util__ensure_cap((void **)&tab->types, &tab->types_cap, 1,
+			       tab->types_len + (end - start));
+	if (!err)
+		err = util__ensure_cap((void **)&tab->offs, &tab->offs_cap,
+				       sizeof(*tab->offs), tab->nr + n);
+	if (err)
+		return err;
+	memcpy(tab->types + tab->types_len, src->types + start, end - start);
+	delta = tab->types_len - start;
+	for (id = 0; id < n; id++)
+		tab->offs[tab->nr + id] = src->offs[i + id] + delta;
+	tab->types_len += end - start;
+	id = tab->start_id + tab->nr;
+	tab->nr += n;
+	return id;
+}
+
 /* Add every record of a native-endian type section, checking bounds only. */
 static int btf_table_add_records(struct btf_table *tab, const char *types,
 				 size_t len)

@@ -108,6 +108,14 @@ int btf_table__add_decl_tag(struct btf_table *tab, const char *value,
  */
 int btf_table__add_raw(struct btf_table *tab, const struct btf_type *t);
 /*
+ * Copy @n consecutive own records of @src, from ID @first, in one go, as
+ * btf_table__add_raw would one by one (their string offsets and IDs are
+ * copied as they are, for the caller to translate).  The ID of the first
+ * copy, or -errno (-EINVAL when @src does not have them all).
+ */
+int btf_table__add_raw_run(struct btf_table *tab, const struct btf_table *src,
+			   uint32_t first, uint32_t n);
+/*
  * A table holding a type section and a string section exactly as read from
  * a BTF blob (native-endian, @types 4-byte aligned): string offsets are kept,
  * records are copied with btf_table__add_raw.  Split on @base when given.
