@@ -93,7 +93,7 @@ static void usage(FILE *f)
 "                      per line, as bpftool's raw format\n"
 "\n"
 "Encoding:\n"
-"  -j, --jobs N        worker threads (default: online CPUs); the output is\n"
+"  -j, --jobs N        threads (default: online CPUs); the output is\n"
 "                      the same at every N\n"
 "      --features LIST encode with these BTF features (comma-separated:\n"
 "                      default, all, +NAME, -NAME or NAME); names: enum64,\n"
@@ -696,6 +696,7 @@ static int write_output(struct run *r, const char *input, struct btf_table *tab,
 	const struct btfenc_opts *o = r->o;
 	struct btf_io_out out = {
 		.gzip = o->gzip || (path && ends_with(path, ".gz")),
+		.want_sha256 = r->batch != NULL,
 	};
 	int err;
 

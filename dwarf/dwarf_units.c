@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Running the units: encode each (on worker threads when asked), merge
- * each in unit order on the calling thread.
+ * Running the units: encode each (with -j N, on N threads: N - 1 workers
+ * and the calling thread), merge each in unit order on the calling thread.
  *
- * Workers take units in order from a window that starts at the first unit
+ * Threads take units in order from a window that starts at the first unit
  * not yet merged, so at most a window's worth of unit tables wait in
- * memory.  Only the merge writes to the output and prints, and it sees the
+ * memory.  The calling thread encodes one whenever the next to merge is
+ * not ready, so it never idles while there is work.  Only the merge writes to the output and prints, and it sees the
  * units in file order whatever finished first: the output, the warnings
  * and the error reported are the same for any number of threads.
  *

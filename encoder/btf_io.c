@@ -391,7 +391,8 @@ int btf_io__write_raw_opts(const struct btf_table *tab, const char *path,
 	err = btf_io__write_file(path, buf, len);
 	if (!err && out) {
 		out->bytes = len;
-		sha256(buf, len, out->sha256);
+		if (out->want_sha256)
+			sha256(buf, len, out->sha256);
 	}
 	free(buf);
 	return err;

@@ -25,6 +25,7 @@ int btf_io__write_raw(const struct btf_table *tab, const char *path);
 
 struct btf_io_out {
 	bool gzip;			/* in: gzip it (deterministically) */
+	bool want_sha256;		/* in: fill in sha256 */
 	size_t bytes;			/* out: bytes written */
 	unsigned char sha256[32];	/* out: SHA-256 of those bytes */
 };

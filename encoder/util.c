@@ -5,7 +5,8 @@
 
 #include "util.h"
 
-int util__ensure_cap(void **data, size_t *cap, size_t elem_sz, size_t need)
+/* util__ensure_cap's slow path: out of line, so the check is inlined */
+int util__grow(void **data, size_t *cap, size_t elem_sz, size_t need)
 {
 	size_t new_cap;
 	void *p;

@@ -10,6 +10,12 @@
  * capacity (in elements) is *@cap.  Grows geometrically; returns 0 or
  * -ENOMEM (also on size overflow), leaving *@data intact on failure.
  */
-int util__ensure_cap(void **data, size_t *cap, size_t elem_sz, size_t need);
+int util__grow(void **data, size_t *cap, size_t elem_sz, size_t need);
+
+static inline int util__ensure_cap(void **data, size_t *cap, size_t elem_sz,
+				   size_t need)
+{
+	return need <= *cap ? 0 : util__grow(data, cap, elem_sz, need);
+}
 
 #endif

@@ -163,12 +163,57 @@ static void test_split_and_copy(void)
 	btf_table__free(base);
 }
 
+/* A run of records copied in one go lands as one-by-one copies would */
+static void test_raw_run(void)
+{
+	struct btf_table *src = btf_table__new(), *one = btf_table__new();
+	struct btf_table *run = btf_table__new();
+	const void *a, *b;
+	size_t la, lb;
+	int id;
+
+	btf_table__add_int(src, "int", 4, BTF_INT_SIGNED, 32);
+	btf_table__add_composite(src, BTF_KIND_STRUCT, "list", 16);
+	btf_table__add_member(src, "next", 3, 0, 0);
+	btf_table__add_member(src, "val", 1, 64, 0);
+	btf_table__add_ref(src, BTF_KIND_PTR, NULL, 2);
+	btf_table__add_enum(src, BTF_KIND_ENUM, "e", 4, false);
+	btf_table__add_enum_value(src, "A", 1);
+
+	btf_table__add_int(one, "pad", 4, 0, 32);
+	btf_table__add_int(run, "pad", 4, 0, 32);
+	for (id = 2; id <= 4; id++)
+		EXPECT(btf_table__add_raw(one, btf_table__type(src, id)) == id);
+	EXPECT(btf_table__add_raw_run(run, src, 2, 3) == 2);
+	EXPECT(btf_table__type_cnt(run) == btf_table__type_cnt(one));
+	a = btf_table__types_data(one, &la);
+	b = btf_table__types_data(run, &lb);
+	EXPECT(la == lb && !memcmp(a, b, la));
+	for (id = 1; id <= 4; id++)
+		EXPECT(btf_rec_size(btf_table__type(run, id)) ==
+		       btf_rec_size(btf_table__type(one, id)));
+	/* a run that is not all there: nothing added */
+	EXPECT(btf_table__add_raw_run(run, src, 3, 3) == -EINVAL);
+	EXPECT(btf_table__add_raw_run(run, src, 0, 1) == -EINVAL);
+	EXPECT(btf_table__add_raw_run(run, src, 5, 1) == -EINVAL);
+	EXPECT(btf_table__add_raw_run(run, src, 1, 0) == -EINVAL);
+	EXPECT(btf_table__type_cnt(run) == 5);
+	/* the last record of the source, alone */
+	EXPECT(btf_table__add_raw_run(run, src, 4, 1) == 5);
+	EXPECT(btf_kind(btf_table__type(run, 5)) == BTF_KIND_ENUM);
+	EXPECT(btf_vlen(btf_table__type(run, 5)) == 1);
+	btf_table__free(src);
+	btf_table__free(one);
+	btf_table__free(run);
+}
+
 int main(void)
 {
 	test_strtab();
 	test_hmap_multimap();
 	test_all_kinds();
 	test_split_and_copy();
+	test_raw_run();
 	if (failures)
 		fprintf(stderr, "%d expectation(s) failed\n", failures);
 	return failures ? 1 : 0;
