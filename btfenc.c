@@ -555,7 +555,25 @@ static void progress_end(struct progress *p)
 	p->shown = false;
 }
 
-/* DWARF -> table: read, downgrade to the chosen features, dedup */
+static void stream_unit(void *ctx)
+{
+	dedup__stream_add(ctx);
+}
+
+/* Whether reading runs on more than one thread */
+static bool threads_several(int nr_threads)
+{
+	return nr_threads > 1 ||
+	       (nr_threads <= 0 && sysconf(_SC_NPROCESSORS_ONLN) > 1);
+}
+
+/*
+ * DWARF -> table: read, downgrade to the chosen features, dedup.  With
+ * several threads, dedup starts on the units already read while later ones
+ * are being read (a dedup stream: the merging thread does it, the others
+ * encode meanwhile); not for split tables, nor when the features chosen
+ * change the table after reading.  On one thread that would only be slower.
+ */
 static int encode_dwarf(struct run *r, const char *input, struct btf_table **out)
 {
 	struct dwarf_reader_opts ropts = {
@@ -566,6 +584,7 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 	};
 	/* every name went in through btf_table__add_str (dwarf/dwarf_merge.c) */
 	struct dedup_opts dopts = { .strs_from_table = true };
+	struct dedup_stream *stream = NULL;
 	struct progress prog;
 	struct btf_table *tab;
 	int err;
@@ -578,6 +597,12 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		msg__error("%s: %s", input, strerror(errno));
 		return -errno;
 	}
+	if (!r->base && threads_several(r->o->nr_threads))
+		stream = dedup__stream_new(tab);
+	if (stream) {
+		ropts.unit_merged = stream_unit;
+		ropts.unit_merged_ctx = stream;
+	}
 	err = dwarf_reader__load(input, tab, &ropts);
 	if (err)
 		progress_end(&prog);
@@ -586,10 +611,21 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		stats_kinds(r, input, "read", tab);
 	if (!err) {
 		progress_phase(&prog, "deduplicating types");
+		if (stream && btf_compat__needed(tab, r->o->features)) {
+			dedup__stream_free(stream);
+			stream = NULL;
+		}
 		err = btf_compat__apply(tab, r->o->features);
 		if (!err)
-			err = dedup__run(tab, &dopts);
+			err = stream ? dedup__stream_finish(stream) :
+			      dedup__run(tab, &dopts);
 		progress_end(&prog);
+		if (r->o->stats)
+			fprintf(stderr, "btfenc: stats: %s: dedup %s\n", input,
+				!stream ? "after reading" :
+				dedup__stream_restarted(stream) ?
+				"while reading, then over again after it" :
+				"partly while reading");
 		if (err == -ELOOP)
 			msg__error("%s: corrupt DWARF: a chain of typedef, pointer or "
 				   "modifier types loops back on itself", input);
@@ -597,6 +633,7 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 			msg__error("%s: deduplicating types: %s", input, strerror(-err));
 		stats_phase(r, input, "dedup");
 	}
+	dedup__stream_free(stream);
 	if (!err)
 		stats_kinds(r, input, "after dedup", tab);
 	if (err)

@@ -137,6 +137,7 @@
  * A kernel's 3.4 million types take 0.7 s.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,175 +155,6 @@ int dedup_ids_grow(struct dedup_ids *s)
 {
 	return util__ensure_cap((void **)&s->v, &s->cap, sizeof(*s->v),
 				s->cnt + 1);
-}
-
-void dedup_refs_init(struct dedup_refs *r, const struct btf_type *t)
-{
-	r->head = NULL;
-	r->vec = NULL;
-	r->n = 0;
-	r->stride = 0;
-	switch (btf_kind(t)) {
-	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
-	case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
-		r->head = &t->type;
-		break;
-	case BTF_KIND_ARRAY:
-		r->vec = &btf_array(t)->type;
-		r->n = 2;
-		r->stride = 1;
-		break;
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		r->vec = &btf_members(t)->type;
-		r->n = btf_vlen(t);
-		r->stride = sizeof(struct btf_member) / 4;
-		break;
-	case BTF_KIND_FUNC_PROTO:
-		r->head = &t->type;
-		r->vec = &btf_params(t)->type;
-		r->n = btf_vlen(t);
-		r->stride = sizeof(struct btf_param) / 4;
-		break;
-	case BTF_KIND_DATASEC:
-		r->vec = &btf_secinfos(t)->type;
-		r->n = btf_vlen(t);
-		r->stride = sizeof(struct btf_var_secinfo) / 4;
-		break;
-	default:
-		break;
-	}
-}
-
-static bool dedup_members_equal(const struct btf_type *a,
-				const struct btf_type *b)
-{
-	const struct btf_member *ma = btf_members(a), *mb = btf_members(b);
-	unsigned int i;
-
-	for (i = 0; i < btf_vlen(a); i++)
-		if (ma[i].name_off != mb[i].name_off ||
-		    ma[i].offset != mb[i].offset)
-			return false;
-	return true;
-}
-
-static bool dedup_params_equal(const struct btf_type *a,
-			       const struct btf_type *b)
-{
-	const struct btf_param *pa = btf_params(a), *pb = btf_params(b);
-	unsigned int i;
-
-	for (i = 0; i < btf_vlen(a); i++)
-		if (pa[i].name_off != pb[i].name_off)
-			return false;
-	return true;
-}
-
-static bool dedup_secinfos_equal(const struct btf_type *a,
-				 const struct btf_type *b)
-{
-	const struct btf_var_secinfo *sa = btf_secinfos(a), *sb = btf_secinfos(b);
-	unsigned int i;
-
-	for (i = 0; i < btf_vlen(a); i++)
-		if (sa[i].offset != sb[i].offset || sa[i].size != sb[i].size)
-			return false;
-	return true;
-}
-
-/* Records that refer to no type compare whole. */
-static bool dedup_is_leaf(unsigned int kind)
-{
-	return kind == BTF_KIND_INT || kind == BTF_KIND_FLOAT ||
-	       kind == BTF_KIND_FWD || kind == BTF_KIND_ENUM ||
-	       kind == BTF_KIND_ENUM64;
-}
-
-bool dedup_shallow_equal(const struct btf_type *a, const struct btf_type *b)
-{
-	unsigned int kind = btf_kind(a);
-
-	if (a->name_off != b->name_off || a->info != b->info)
-		return false;
-	if (dedup_is_leaf(kind))
-		return !memcmp(a, b, btf_rec_size(a));
-	switch (kind) {
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		return a->size == b->size && dedup_members_equal(a, b);
-	case BTF_KIND_ARRAY:
-		return btf_array(a)->nelems == btf_array(b)->nelems;
-	case BTF_KIND_FUNC_PROTO:
-		return dedup_params_equal(a, b);
-	case BTF_KIND_VAR:
-		return btf_var(a)->linkage == btf_var(b)->linkage;
-	case BTF_KIND_DATASEC:
-		return a->size == b->size && dedup_secinfos_equal(a, b);
-	case BTF_KIND_DECL_TAG:
-		return btf_decl_tag(a)->component_idx ==
-		       btf_decl_tag(b)->component_idx;
-	default:
-		return true;
-	}
-}
-
-static uint64_t dedup_hash_members(uint64_t h, const struct btf_type *t)
-{
-	const struct btf_member *m = btf_members(t);
-	unsigned int i;
-
-	for (i = 0; i < btf_vlen(t); i++)
-		h = dedup_mix(dedup_mix(h, m[i].name_off), m[i].offset);
-	return h;
-}
-
-static uint64_t dedup_hash_params(uint64_t h, const struct btf_type *t)
-{
-	const struct btf_param *p = btf_params(t);
-	unsigned int i;
-
-	for (i = 0; i < btf_vlen(t); i++)
-		h = dedup_mix(h, p[i].name_off);
-	return h;
-}
-
-uint64_t dedup_shallow_hash(const struct btf_type *t)
-{
-	uint64_t h = dedup_mix(dedup_mix(0, t->name_off), t->info);
-
-	if (dedup_is_leaf(btf_kind(t)))
-		return dedup_mix(h, hmap_hash_bytes(t + 1, btf_rec_size(t) -
-						    sizeof(*t), t->size));
-	switch (btf_kind(t)) {
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		return dedup_hash_members(dedup_mix(h, t->size), t);
-	case BTF_KIND_ARRAY:
-		return dedup_mix(h, btf_array(t)->nelems);
-	case BTF_KIND_FUNC_PROTO:
-		return dedup_hash_params(h, t);
-	case BTF_KIND_DECL_TAG:
-		return dedup_mix(h, btf_decl_tag(t)->component_idx);
-	default:
-		return h;
-	}
-}
-
-int dedup_push_refs(struct dedup_pairs *s, const struct btf_type *cand,
-		    const struct btf_type *canon)
-{
-	struct dedup_refs rc, rk;
-	unsigned int i;
-	int err = 0;
-
-	dedup_refs_init(&rc, cand);
-	dedup_refs_init(&rk, canon);
-	/* pushed backwards, so the first field is compared first */
-	for (i = rc.n; i-- > 0 && !err;)
-		err = dedup_pairs_push(s, rc.vec[i * rc.stride],
-				       rk.vec[i * rk.stride]);
-	if (rc.head && !err)
-		err = dedup_pairs_push(s, *rc.head, *rk.head);
-	return err;
 }
 
 /*
@@ -460,10 +292,9 @@ static int dedup_index_base(struct dedup *d, uint32_t id)
 
 	if (err != -EEXIST || !btf_is_composite(dedup_type(d, id)))
 		return err == -EEXIST ? 0 : err;
-	for (last = head; d->next[last]; last = d->next[last])
+	for (last = head; dedup_next(d, last); last = dedup_next(d, last))
 		;
-	d->next[last] = id;
-	return 0;
+	return hmap__insert(d->chain, last, id, HMAP_ADD, NULL);
 }
 
 /*
@@ -542,16 +373,17 @@ static int dedup_init(struct dedup *d, const struct btf_table *tab)
 	d->tab = tab;
 	d->start_id = btf_table__start_id(tab);
 	d->type_cnt = btf_table__type_cnt(tab);
-	d->types = malloc((size_t)d->type_cnt * sizeof(*d->types));
-	if (!d->types)
+	d->base_types = malloc((size_t)d->start_id * sizeof(*d->base_types));
+	if (!d->base_types)
 		return -ENOMEM;
-	for (id = 0; id < d->type_cnt; id++)
-		d->types[id] = btf_table__type(tab, id);
+	for (id = 0; id < d->start_id; id++)
+		d->base_types[id] = btf_table__type(tab, id);
+	d->recs = btf_table__records(tab, &d->offs);
 	d->map = dedup_alloc_ids(d->type_cnt, 0xff);
 	d->hypot = dedup_alloc_ids(d->type_cnt, 0xff);
-	d->next = dedup_alloc_ids(d->type_cnt, 0);
+	d->chain = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
 	d->index = hmap__new(dedup_index_hash, dedup_index_equal, d);
-	if (!d->map || !d->hypot || !d->next || !d->index)
+	if (!d->map || !d->hypot || !d->chain || !d->index)
 		return -ENOMEM;
 	if (btf_table__base(tab)) {
 		d->flags = calloc(d->type_cnt, 1);
@@ -580,10 +412,10 @@ static int dedup_init(struct dedup *d, const struct btf_table *tab)
 
 static void dedup_fini(struct dedup *d)
 {
-	free(d->types);
+	free(d->base_types);
 	free(d->map);
 	free(d->hypot);
-	free(d->next);
+	hmap__free(d->chain);
 	free(d->flags);
 	free(d->cands.v);
 	hmap__free(d->index);
@@ -781,14 +613,21 @@ static uint32_t dedup_new_id(uint32_t id, void *ctx)
 }
 
 /*
- * Pass 6.  hypot[] becomes old canonical ID -> new ID, next[] the list of
+ * Pass 6.  hypot[] becomes old canonical ID -> new ID, order[] the list of
  * canonical IDs in new-ID order.
  */
 static int dedup_compact(struct dedup *d, struct btf_table **out)
 {
 	const struct btf_table *base = btf_table__base(d->tab);
-	uint32_t id, c, nr = 0;
+	uint32_t id, c, nr = 0, *order;
 	int err = 0;
+
+	for (id = d->start_id; id < d->type_cnt; id++)
+		nr += dedup_resolve(d, id) == id;
+	order = malloc((nr ? nr : 1) * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	nr = 0;
 
 	for (id = 0; id < d->start_id; id++)
 		d->hypot[id] = id;
@@ -799,17 +638,18 @@ static int dedup_compact(struct dedup *d, struct btf_table **out)
 		if (d->hypot[c] != DEDUP_NONE)
 			continue;
 		d->hypot[c] = d->start_id + nr;
-		d->next[nr++] = c;
+		order[nr++] = c;
 	}
 	*out = base ? btf_table__new_split(base) : btf_table__new();
 	if (!*out)
-		return -ENOMEM;
+		err = -ENOMEM;
 	for (id = 0; id < nr && !err; id++) {
-		int n = btf_table__add_copy(*out, d->tab, d->next[id],
+		int n = btf_table__add_copy(*out, d->tab, order[id],
 					    dedup_new_id, d);
 
 		err = n < 0 ? n : 0;
 	}
+	free(order);
 	return err;
 }
 
@@ -954,5 +794,282 @@ int dedup__run(struct btf_table *tab, const struct dedup_opts *opts)
 	}
 	btf_table__free(out);
 	btf_table__free(norm);
+	return err;
+}
+
+/*
+ * Streaming
+ * ---------
+ *
+ * Passes 2 and 3 go over the types in ID order, and in a table the DWARF
+ * reader builds, a type reaches only types of its own unit (the FUNCs,
+ * VARs and DATASECs come last).  So they can run on each stretch of types
+ * as it is appended, while later units are still being read, and do what
+ * they do over the whole table, but for enum forward declarations: pass 2
+ * resolves one to the only full enum of its name in the whole table, when
+ * there is one, and that enum may come in a later unit.
+ *
+ * So a stretch resolves an enum forward declaration to the only full enum
+ * of its name seen so far; with none, to the first one like it (a
+ * stand-in), which the full enum, when it comes, then takes over.  Before
+ * that no walk can meet the full enum (its unit is not in yet), only the
+ * declarations, which all resolve to the stand-in as they would to the
+ * enum: the walks go the same way.  What cannot be known yet is checked
+ * once the table is complete: every declaration must resolve as pass 2
+ * over the whole table would, and a name with unlike declarations (two
+ * stand-ins) must not get its full enum later.  Should a check fail, the
+ * stream's work is dropped and the table is deduplicated in one go.  A
+ * type referring to an ID not appended yet (no table the reader builds has
+ * one) drops it too.
+ */
+struct dedup_stream {
+	struct dedup d;
+	struct btf_table *tab;
+	uint32_t done;		/* types below it went through passes 2 and 3 */
+	size_t cap;		/* of d.map and d.hypot */
+	struct hmap *enums;	/* name -> the canonical full enum, 0: several */
+	struct hmap *fwds;	/* enum declaration -> the first like it */
+	struct hmap *stand_ins;	/* name -> its declarations' stand-in, 0: several */
+	int err;		/* the first error: the stream stopped */
+};
+
+static int stream_grow(struct dedup_stream *s, uint32_t cnt);
+
+struct dedup_stream *dedup__stream_new(struct btf_table *tab)
+{
+	struct dedup_stream *s;
+
+	if (btf_table__base(tab) || btf_table__nr_own(tab))
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->tab = tab;
+	s->d.tab = tab;
+	s->d.start_id = btf_table__start_id(tab);
+	s->done = 1;
+	s->d.base_types = malloc(sizeof(*s->d.base_types));
+	if (s->d.base_types)
+		s->d.base_types[0] = btf_table__type(tab, 0);
+	s->d.index = hmap__new(dedup_index_hash, dedup_index_equal, &s->d);
+	s->d.chain = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
+	s->enums = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
+	s->fwds = hmap__new(dedup_index_hash, dedup_index_equal, &s->d);
+	s->stand_ins = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
+	if (!s->d.base_types || !s->d.index || !s->d.chain || !s->enums ||
+	    !s->fwds || !s->stand_ins || stream_grow(s, 1)) {
+		dedup__stream_free(s);
+		return NULL;
+	}
+	s->d.type_cnt = 1;
+	return s;
+}
+
+void dedup__stream_free(struct dedup_stream *s)
+{
+	if (!s)
+		return;
+	dedup_fini(&s->d);
+	hmap__free(s->enums);
+	hmap__free(s->fwds);
+	hmap__free(s->stand_ins);
+	free(s);
+}
+
+/*
+ * Room for @cnt types in the per-ID arrays, the entries from d.type_cnt on
+ * unprocessed (only those are written, not the spare room, which so stays
+ * out of memory)
+ */
+static int stream_grow(struct dedup_stream *s, uint32_t cnt)
+{
+	struct dedup *d = &s->d;
+	size_t old = d->type_cnt, new_cap;
+	void *p;
+
+	if (cnt > s->cap) {
+		new_cap = s->cap + s->cap / 2 + 4096;
+		if (new_cap < cnt)
+			new_cap = cnt;
+		if (!(p = realloc(d->map, new_cap * sizeof(*d->map))))
+			return -ENOMEM;
+		d->map = p;
+		if (!(p = realloc(d->hypot, new_cap * sizeof(*d->hypot))))
+			return -ENOMEM;
+		d->hypot = p;
+		s->cap = new_cap;
+	}
+	memset(d->map + old, 0xff, (cnt - old) * sizeof(*d->map));
+	memset(d->hypot + old, 0xff, (cnt - old) * sizeof(*d->hypot));
+	d->map[0] = 0;
+	return 0;
+}
+
+/* Record a name's value in a name map: the first, or 0 once two differ */
+static int stream_name(struct hmap *names, uint32_t name, uint32_t id)
+{
+	long old;
+	int err = hmap__insert(names, name, id, HMAP_ADD, &old);
+
+	if (err == -EEXIST)
+		err = old == id ? 0 : hmap__insert(names, name, 0, HMAP_SET, NULL);
+	return err;
+}
+
+/*
+ * Full enum @id became canonical: its name has one more, and when it is
+ * the only one so far, it takes over from its declarations' stand-in.
+ */
+static int stream_full_enum(struct dedup_stream *s, uint32_t id)
+{
+	uint32_t name = dedup_type(&s->d, id)->name_off;
+	long stand_in;
+	int err;
+
+	if (!name)
+		return 0;
+	err = stream_name(s->enums, name, id);
+	if (err || hmap__find(s->stand_ins, name, &stand_in))
+		return err;
+	if (!dedup_unique_name(s->enums, name))
+		return 0;
+	/* unlike declarations would all have resolved to this one enum */
+	if (!stand_in)
+		return -EAGAIN;
+	s->d.map[stand_in] = id;
+	return 0;
+}
+
+/* Pass 2 for enum forward declaration @id */
+static int stream_enum_fwd(struct dedup_stream *s, uint32_t id)
+{
+	struct dedup *d = &s->d;
+	uint32_t name = dedup_type(d, id)->name_off;
+	uint32_t full = dedup_unique_name(s->enums, name);
+	long first;
+	int err;
+
+	if (full) {
+		d->map[id] = full;
+		return 0;
+	}
+	err = hmap__insert(s->fwds, id, id, HMAP_ADD, &first);
+	if (err == -EEXIST) {
+		d->map[id] = first;
+		return 0;
+	}
+	if (err)
+		return err;
+	d->map[id] = id;
+	return name ? stream_name(s->stand_ins, name, id) : 0;
+}
+
+/* Passes 1 to 3 for the types appended since the last step */
+static int stream_step(struct dedup_stream *s)
+{
+	struct dedup *d = &s->d;
+	uint32_t cnt = btf_table__type_cnt(s->tab), from = s->done, id;
+	int err;
+
+	if (cnt <= from)
+		return 0;
+	err = stream_grow(s, cnt);
+	if (err)
+		return err;
+	/* records move as the table grows */
+	d->recs = btf_table__records(s->tab, &d->offs);
+	d->type_cnt = cnt;
+
+	for (id = from; id < cnt; id++) {
+		const struct btf_type *t = dedup_type(d, id);
+
+		if (dedup_ids_ok(t, cnt))
+			return -EINVAL;
+		if (btf_kind(t) == BTF_KIND_VAR || btf_kind(t) == BTF_KIND_DATASEC)
+			d->map[id] = id;
+	}
+	for (id = from; id < cnt && !err; id++) {
+		const struct btf_type *t = dedup_type(d, id);
+
+		if (!dedup_is_leaf(btf_kind(t)) || dedup_is_enum_fwd(t) ||
+		    btf_kind(t) == BTF_KIND_FWD)
+			continue;
+		err = dedup_find_or_add(d, id);
+		if (!err && dedup_is_canon(d, id) && dedup_is_full_enum(t))
+			err = stream_full_enum(s, id);
+	}
+	for (id = from; id < cnt && !err; id++)
+		if (dedup_is_enum_fwd(dedup_type(d, id)))
+			err = stream_enum_fwd(s, id);
+	if (!err)
+		err = dedup_structs_range(d, from, cnt);
+	if (!err)
+		s->done = cnt;
+	return err;
+}
+
+void dedup__stream_add(struct dedup_stream *s)
+{
+	if (!s->err)
+		s->err = stream_step(s);
+}
+
+/*
+ * Whether every enum forward declaration resolves as pass 2 over the whole
+ * table resolves it: to the only full enum of its name, or else to the
+ * first declaration like it.
+ */
+static int stream_enums_hold(struct dedup_stream *s, bool *hold)
+{
+	struct dedup *d = &s->d;
+	struct hmap *names = dedup_unique_names(d, dedup_is_full_enum);
+	uint32_t id, full, r;
+
+	if (!names)
+		return -ENOMEM;
+	*hold = true;
+	for (id = 1; id < d->type_cnt && *hold; id++) {
+		const struct btf_type *t = dedup_type(d, id);
+
+		if (!dedup_is_enum_fwd(t))
+			continue;
+		full = dedup_unique_name(names, t->name_off);
+		r = dedup_resolve(d, id);
+		*hold = full ? r == full : dedup_is_enum_fwd(dedup_type(d, r));
+	}
+	hmap__free(names);
+	return 0;
+}
+
+bool dedup__stream_restarted(const struct dedup_stream *s)
+{
+	return s->err != 0;
+}
+
+int dedup__stream_finish(struct dedup_stream *s)
+{
+	struct dedup_opts opts = { .strs_from_table = true };
+	struct btf_table *out = NULL;
+	bool hold = false;
+	int err;
+
+	dedup__stream_add(s);
+	if (!s->err)
+		s->err = stream_enums_hold(s, &hold);
+	if (s->err || !hold) {
+		/* start over, with the stream's memory given back first */
+		dedup_fini(&s->d);
+		memset(&s->d, 0, sizeof(s->d));
+		s->err = s->err ? s->err : -EAGAIN;
+		return dedup__run(s->tab, &opts);
+	}
+	err = dedup_fwds(&s->d);
+	if (!err)
+		err = dedup_refs(&s->d);
+	if (!err)
+		err = dedup_compact(&s->d, &out);
+	if (!err)
+		err = btf_table__move(s->tab, out);
+	btf_table__free(err ? out : NULL);
 	return err;
 }

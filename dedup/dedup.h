@@ -42,4 +42,26 @@ struct dedup_opts {
 
 int dedup__run(struct btf_table *tab, const struct dedup_opts *opts);
 
+/*
+ * The same result as dedup__run, with part of the work done while the
+ * table is being filled: for a table that is not split and has no types
+ * yet (else NULL, also on ENOMEM: then use dedup__run).  Call
+ * dedup__stream_add after appending types (it never fails: after an error
+ * the stream stops, and finish starts over); dedup__stream_finish once the
+ * table is complete, which returns what dedup__run would, the table then
+ * deduplicated.  Meanwhile the table's records may only be appended, and
+ * through the table API as for strs_from_table (see above).  A record that
+ * refers to a type not appended yet, or an enum forward declaration
+ * resolved before the full enum it stands for came, makes finish start
+ * over, never a different result.  Free the stream after finish.
+ */
+struct dedup_stream;
+
+struct dedup_stream *dedup__stream_new(struct btf_table *tab);
+void dedup__stream_add(struct dedup_stream *s);
+int dedup__stream_finish(struct dedup_stream *s);
+/* After finish: whether it had to start over (for --stats and tests) */
+bool dedup__stream_restarted(const struct dedup_stream *s);
+void dedup__stream_free(struct dedup_stream *s);
+
 #endif

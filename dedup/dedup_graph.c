@@ -309,7 +309,7 @@ static int dedup_cands(struct dedup *d, uint32_t head, size_t *first,
 	int err = 0;
 
 	c->cnt = 0;
-	for (id = head; id && !err; id = d->next[id])
+	for (id = head; id && !err; id = dedup_next(d, id))
 		err = dedup_ids_push(c, id);
 	if (err)
 		return err;
@@ -328,17 +328,18 @@ static int dedup_cands(struct dedup *d, uint32_t head, size_t *first,
 }
 
 /* Struct @id is canonical: it joins the chain after @last. */
-static void dedup_add_canon(struct dedup *d, uint32_t id, uint32_t last,
-			    bool adjusted)
+static int dedup_add_canon(struct dedup *d, uint32_t id, uint32_t last,
+			   bool adjusted)
 {
-	if (last)
-		d->next[last] = id;
+	if (last && hmap__insert(d->chain, last, id, HMAP_ADD, NULL))
+		return -ENOMEM;
 	d->map[id] = id;
 	if (!dedup_is_split(d))
-		return;
+		return 0;
 	dedup_order_add(d, id);
 	if (adjusted)
 		d->flags[id] |= DEDUP_ADJUSTED;
+	return 0;
 }
 
 /*
@@ -355,11 +356,8 @@ static int dedup_struct(struct dedup *d, uint32_t id)
 	long head;
 	int err = hmap__insert(d->index, id, id, HMAP_ADD, &head);
 
-	if (err != -EEXIST) {
-		if (!err)
-			dedup_add_canon(d, id, 0, false);
-		return err;
-	}
+	if (err != -EEXIST)
+		return err ? err : dedup_add_canon(d, id, 0, false);
 	err = dedup_cands(d, head, &i, &tail);
 	for (; !err && i < d->cands.cnt; i++) {
 		err = dedup_try(d, id, d->cands.v[i]);
@@ -369,20 +367,23 @@ static int dedup_struct(struct dedup *d, uint32_t id)
 		}
 		adjusted |= d->adjust;
 	}
-	if (!err)
-		dedup_add_canon(d, id, tail, adjusted);
-	return err;
+	return err ? err : dedup_add_canon(d, id, tail, adjusted);
 }
 
-int dedup_structs(struct dedup *d)
+int dedup_structs_range(struct dedup *d, uint32_t from, uint32_t to)
 {
 	uint32_t id;
 	int err = 0;
 
-	for (id = d->start_id; id < d->type_cnt && !err; id++)
+	for (id = from; id < to && !err; id++)
 		if (d->map[id] == DEDUP_NONE &&
 		    btf_is_composite(dedup_type(d, id)))
 			err = dedup_struct(d, id);
 	dedup_hypot_clear(d);
 	return err;
+}
+
+int dedup_structs(struct dedup *d)
+{
+	return dedup_structs_range(d, d->start_id, d->type_cnt);
 }

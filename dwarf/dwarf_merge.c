@@ -106,11 +106,18 @@ struct merge *merge__new(struct btf_table *tab, const struct dwarf_file *f)
 	m->file = f;
 	m->fsel = fsel__new(f, tab);
 	m->secs = calloc(f->syms.nr_secs + 1, sizeof(*m->secs));
-	m->dstr = calloc(f->dstr_size + 1, sizeof(*m->dstr));
+	/*
+	 * Written here, not calloc'd: lookups would map the shared zero page
+	 * first and copy it on the first store, a fault (and, with threads,
+	 * a TLB flush on every CPU) twice per page.  Names are spread over
+	 * all of .debug_str, so nearly every page is used anyway.
+	 */
+	m->dstr = malloc((f->dstr_size + 1) * sizeof(*m->dstr));
 	if (!m->fsel || !m->secs || !m->dstr) {
 		merge__free(m);
 		return NULL;
 	}
+	memset(m->dstr, 0, (f->dstr_size + 1) * sizeof(*m->dstr));
 	return m;
 }
 

@@ -32,6 +32,12 @@
 
 /* More than any fault-around window */
 #define RELEASE_AGAIN (256 * 1024)
+/*
+ * Released 4 MiB at a time (but for the end of the section): each release
+ * costs a system call and, while other threads run, a TLB flush on every
+ * CPU they run on.
+ */
+#define RELEASE_BATCH (4ul << 20)
 
 /*
  * Whether [@p, @p + @size) lies in one mapping of file @st at file offset
@@ -114,7 +120,8 @@ void pages__release(struct sec_pages *pg, size_t off)
 		off = pg->size;
 	/* whole pages only: the one @off is in holds bytes still to be read */
 	to = ((uintptr_t)pg->base + off) & mask;
-	if (to <= pg->released)
+	if (to <= pg->released ||
+	    (to - pg->released < RELEASE_BATCH && off < pg->size))
 		return;
 	/*
 	 * A fault maps the cached pages around the one faulted in too

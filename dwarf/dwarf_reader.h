@@ -44,6 +44,14 @@ struct dwarf_reader_opts {
 	 */
 	void (*progress)(void *ctx, unsigned long done, unsigned long total);
 	void *progress_ctx;
+	/*
+	 * Called on the same thread each time a unit's types have been
+	 * appended to the table, in unit order (NULL: none).  It may read the
+	 * table, never change it.  The FUNCs, VARs and DATASECs are appended
+	 * after the last unit, without a call.
+	 */
+	void (*unit_merged)(void *ctx);
+	void *unit_merged_ctx;
 };
 
 int dwarf_reader__load(const char *path, struct btf_table *tab,

@@ -57,6 +57,8 @@ struct loader {
 	uint64_t loclists_end;		/* the last list merged units read */
 	void (*progress)(void *ctx, unsigned long done, unsigned long total);
 	void *progress_ctx;
+	void (*unit_merged)(void *ctx);
+	void *unit_merged_ctx;
 };
 
 struct pool {
@@ -174,6 +176,8 @@ static int unit_merge(struct loader *l, size_t i, const struct cu_out *out)
 		l->loclists_end = out->loclists_end;
 	pages__release(&l->loclists, l->loclists_end);
 	err = unit_merge_one(l, &l->units[i], out);
+	if (!err && l->unit_merged && l->units[i].encode)
+		l->unit_merged(l->unit_merged_ctx);
 	if (!err && l->progress)
 		l->progress(l->progress_ctx, i + 1, l->nr_units);
 	return err;
@@ -327,6 +331,8 @@ int units__load(const struct dwarf_file *f, struct merge *m,
 	if (opts) {
 		l.progress = opts->progress;
 		l.progress_ctx = opts->progress_ctx;
+		l.unit_merged = opts->unit_merged;
+		l.unit_merged_ctx = opts->unit_merged_ctx;
 	}
 	err = units_collect(f, &l.units, &l.nr_units);
 	if (!err) {

@@ -90,7 +90,7 @@ static int compat_copy(struct compat_ctx *c, struct btf_table *dst, uint32_t id)
 	return nid < 0 ? nid : 0;
 }
 
-static bool compat_needed(const struct btf_table *tab, unsigned int features)
+bool btf_compat__needed(const struct btf_table *tab, unsigned int features)
 {
 	uint32_t id;
 
@@ -112,7 +112,7 @@ int btf_compat__apply(struct btf_table *tab, unsigned int features)
 	struct btf_table *dst = NULL;
 	int err = -ENOMEM;
 
-	if (!compat_needed(tab, features))
+	if (!btf_compat__needed(tab, features))
 		return 0;
 	c.new_id = calloc(n ? n : 1, sizeof(*c.new_id));
 	c.state = calloc(n ? n : 1, 1);

@@ -23,5 +23,7 @@
 #include "btf_table.h"
 
 int btf_compat__apply(struct btf_table *tab, unsigned int features);
+/* Whether btf_compat__apply would change @tab */
+bool btf_compat__needed(const struct btf_table *tab, unsigned int features);
 
 #endif

@@ -126,6 +126,13 @@ const struct btf_type *btf_table__type(const struct btf_table *tab, uint32_t id)
 	return (const struct btf_type *)(tab->types + tab->offs[id - tab->start_id]);
 }
 
+const char *btf_table__records(const struct btf_table *tab,
+			       const uint32_t **offs)
+{
+	*offs = tab->offs;
+	return tab->types;
+}
+
 struct btf_type *btf_table__type_mut(struct btf_table *tab, uint32_t id)
 {
 	if (id < tab->start_id || id - tab->start_id >= tab->nr)

@@ -54,6 +54,13 @@ static inline uint32_t btf_table__nr_own(const struct btf_table *tab);
 
 /* NULL when @id is out of range; ID 0 gives a static void record. */
 const struct btf_type *btf_table__type(const struct btf_table *tab, uint32_t id);
+/*
+ * For loops that look up records by the million: the table's own records
+ * start at the returned address, own ID i at byte offset (*@offs)[i -
+ * start_id] from there.  Both are borrowed until the next add.
+ */
+const char *btf_table__records(const struct btf_table *tab,
+			       const uint32_t **offs);
 /* Own types only; NULL for base IDs and out-of-range IDs. */
 struct btf_type *btf_table__type_mut(struct btf_table *tab, uint32_t id);
 

@@ -1,23 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Fuzz target: the DWARF reader on small ELF files (dwarf_reader__load on a
- * memfd path, one thread), then the written form of what it produced.
+ * memfd path, one thread), then the written form of what it produced, and
+ * dedup two ways: streamed along with reading and after it.  The two must
+ * agree, on the result or on the error; a difference aborts.
  */
 #define _GNU_SOURCE	/* memfd_create, in fuzz_common.h */
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "btf_io.h"
 #include "btf_table.h"
+#include "dedup/dedup.h"
 #include "dwarf/dwarf_reader.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void stream_unit(void *ctx)
 {
-	return 0;
+	dedup__stream_add(ctx);
+}
+
+static bool same_bytes(const struct btf_table *a, const struct btf_table *b)
+{
+	const void *ta, *tb;
+	const char *sa, *sb;
+	size_t la, lb, na, nb;
+
+	ta = btf_table__types_data(a, &la);
+	tb = btf_table__types_data(b, &lb);
+	sa = btf_table__strs_data(a, &na);
+	sb = btf_table__strs_data(b, &nb);
+	return la == lb && na == nb && !memcmp(ta, tb, la) && !memcmp(sa, sb, na);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -27,15 +43,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.gen_floats = true,
 		.features = ~0u,
 	};
-	struct btf_table *tab = btf_table__new();
+	struct dedup_opts dopts = { .strs_from_table = true };
+	struct btf_table *tab = btf_table__new(), *streamed = btf_table__new();
+	struct dedup_stream *s = streamed ? dedup__stream_new(streamed) : NULL;
+	const char *path = fuzz_memfd_path(data, size);
+	int err, serr;
 	void *blob;
 	size_t len;
 
-	if (!tab)
-		return 0;
-	if (!dwarf_reader__load(fuzz_memfd_path(data, size), tab, &opts) &&
-	    !btf_io__raw_data(tab, &blob, &len))
+	if (!tab || !s)
+		goto out;
+	err = dwarf_reader__load(path, tab, &opts);
+	if (!err && !btf_io__raw_data(tab, &blob, &len))
 		free(blob);
+	if (err)
+		goto out;
+	opts.unit_merged = stream_unit;
+	opts.unit_merged_ctx = s;
+	if (dwarf_reader__load(path, streamed, &opts))
+		abort();	/* the same input read the same way */
+	err = dedup__run(tab, &dopts);
+	serr = dedup__stream_finish(s);
+	if (err != serr || (!err && !same_bytes(tab, streamed)))
+		abort();
+out:
+	dedup__stream_free(s);
+	btf_table__free(streamed);
 	btf_table__free(tab);
 	return 0;
 }

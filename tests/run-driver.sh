@@ -93,6 +93,12 @@ check "--btfhub without --out-dir: exit 2" [ $? -eq 2 ]
 check "--stats: read phase" grep -q "stats: .*k1.o: read .* s, peak RSS" "$tmp/stats"
 check "--stats: dedup phase" grep -q "stats: .*k1.o: dedup" "$tmp/stats"
 check "--stats: kinds after dedup" grep -q "types after dedup: .*STRUCT 2" "$tmp/stats"
+# dedup streams along with reading on more than one thread only
+"$BTFENC" -j1 --stats -o "$tmp/s1.btf" "$tmp/k1.o" 2>"$tmp/stats1"
+check "--stats -j1: dedup after reading" grep -q "k1.o: dedup after reading" "$tmp/stats1"
+"$BTFENC" -j2 --stats -o "$tmp/s2.btf" "$tmp/k1.o" 2>"$tmp/stats2"
+check "--stats -j2: dedup while reading" grep -q "k1.o: dedup partly while reading" "$tmp/stats2"
+check "--stats: the same bytes streamed or not" cmp "$tmp/s1.btf" "$tmp/s2.btf"
 
 # -v says what each relocation resolved to; -q prints nothing on success
 "$BTFENC" -v --min "$tmp/prog.bpf.o" -o "$tmp/v.btf" "$tmp/k1.o" 2>"$tmp/v"
