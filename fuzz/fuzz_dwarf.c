@@ -33,7 +33,9 @@ static bool same_bytes(const struct btf_table *a, const struct btf_table *b)
 	tb = btf_table__types_data(b, &lb);
 	sa = btf_table__strs_data(a, &na);
 	sb = btf_table__strs_data(b, &nb);
-	return la == lb && na == nb && !memcmp(ta, tb, la) && !memcmp(sa, sb, na);
+	/* memcmp takes no NULL, even for no bytes */
+	return la == lb && na == nb && (!la || !memcmp(ta, tb, la)) &&
+	       (!na || !memcmp(sa, sb, na));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -97,7 +97,9 @@ static bool same_bytes(const struct btf_table *a, const struct btf_table *b)
 	tb = btf_table__types_data(b, &lb);
 	xa = btf_table__strs_data(a, &sa);
 	xb = btf_table__strs_data(b, &sb);
-	return la == lb && sa == sb && !memcmp(ta, tb, la) && !memcmp(xa, xb, sa);
+	/* memcmp takes no NULL, even for no bytes */
+	return la == lb && sa == sb && (!la || !memcmp(ta, tb, la)) &&
+	       (!sa || !memcmp(xa, xb, sa));
 }
 
 /*
