@@ -104,6 +104,9 @@ static void sb_printf(struct sbuf *sb, const char *fmt, ...)
 
 	if (sb->err)
 		return;
+	/* no arithmetic on a NULL buffer, even of zero */
+	if (!sb->s && (sb->err = sb_grow(sb, 256)))
+		return;
 	va_start(ap, fmt);
 	n = vsnprintf(sb->s + sb->len, sb->cap - sb->len, fmt, ap);
 	va_end(ap);
