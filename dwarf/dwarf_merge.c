@@ -52,6 +52,81 @@ struct short_cache_ent {
 	uint32_t off;
 };
 
+/*
+ * The names from .debug_str already in the output: handle -> offset, open
+ * addressing, the handle as key (never 0).  Only the names types use go
+ * in: a fraction of .debug_str, so this is much smaller than an array
+ * indexed by offset (which, for a module, would be four times its
+ * .debug_str) and stays in the caches better.
+ */
+struct dstr_map {
+	uint32_t *keys;		/* 0: empty */
+	uint32_t *vals;
+	uint32_t mask;		/* capacity - 1, a power of two; 0: none yet */
+	uint32_t nr;
+};
+
+static inline uint32_t dstr_slot(const struct dstr_map *d, uint32_t handle)
+{
+	return (handle * 0x9e3779b1u) & d->mask;
+}
+
+/* The output offset of @handle, or false when it is not in yet */
+static inline bool dstr_find(const struct dstr_map *d, uint32_t handle,
+			     uint32_t *off)
+{
+	uint32_t i;
+
+	if (!d->mask)
+		return false;
+	for (i = dstr_slot(d, handle); d->keys[i]; i = (i + 1) & d->mask)
+		if (d->keys[i] == handle) {
+			*off = d->vals[i];
+			return true;
+		}
+	return false;
+}
+
+static void dstr_put(struct dstr_map *d, uint32_t handle, uint32_t off)
+{
+	uint32_t i;
+
+	for (i = dstr_slot(d, handle); d->keys[i]; i = (i + 1) & d->mask)
+		;
+	d->keys[i] = handle;
+	d->vals[i] = off;
+	d->nr++;
+}
+
+/* Add a handle that is not in; at most half full */
+static int dstr_add(struct dstr_map *d, uint32_t handle, uint32_t off)
+{
+	if ((uint64_t)(d->nr + 1) * 2 > (uint64_t)d->mask + 1) {
+		struct dstr_map g = { 0 };
+		uint64_t cap = d->mask ? ((uint64_t)d->mask + 1) * 2 : 4096;
+		uint32_t i;
+
+		if (cap > UINT32_MAX)
+			return -E2BIG;
+		g.keys = calloc(cap, sizeof(*g.keys));
+		g.vals = malloc(cap * sizeof(*g.vals));
+		if (!g.keys || !g.vals) {
+			free(g.keys);
+			free(g.vals);
+			return -ENOMEM;
+		}
+		g.mask = cap - 1;
+		for (i = 0; d->mask && i <= d->mask; i++)
+			if (d->keys[i])
+				dstr_put(&g, d->keys[i], d->vals[i]);
+		free(d->keys);
+		free(d->vals);
+		*d = g;
+	}
+	dstr_put(d, handle, off);
+	return 0;
+}
+
 /* A variable set aside until the DATASEC of its section is built */
 struct held_var {
 	uint32_t name;		/* in the output's strings and IDs */
@@ -89,7 +164,7 @@ struct merge {
 	uint8_t warned[WARN_NR_KEYS / 8 + 1];
 	uint32_t *ids;		/* local ID -> output ID or DROPPED */
 	size_t ids_cap;
-	uint32_t *dstr;		/* .debug_str offset -> output offset, 0: unknown */
+	struct dstr_map dstr;	/* .debug_str name handle -> output offset */
 	struct name_cache_ent cache[1u << NAME_CACHE_BITS];
 	struct short_cache_ent short_cache[1u << SHORT_CACHE_BITS];
 	const struct cu_out *out;	/* the unit being merged */
@@ -106,18 +181,10 @@ struct merge *merge__new(struct btf_table *tab, const struct dwarf_file *f)
 	m->file = f;
 	m->fsel = fsel__new(f, tab);
 	m->secs = calloc(f->syms.nr_secs + 1, sizeof(*m->secs));
-	/*
-	 * Written here, not calloc'd: lookups would map the shared zero page
-	 * first and copy it on the first store, a fault (and, with threads,
-	 * a TLB flush on every CPU) twice per page.  Names are spread over
-	 * all of .debug_str, so nearly every page is used anyway.
-	 */
-	m->dstr = malloc((f->dstr_size + 1) * sizeof(*m->dstr));
-	if (!m->fsel || !m->secs || !m->dstr) {
+	if (!m->fsel || !m->secs) {
 		merge__free(m);
 		return NULL;
 	}
-	memset(m->dstr, 0, (f->dstr_size + 1) * sizeof(*m->dstr));
 	return m;
 }
 
@@ -136,7 +203,8 @@ void merge__free(struct merge *m)
 	free(m->tags);
 	free(m->proto);
 	free(m->ids);
-	free(m->dstr);
+	free(m->dstr.keys);
+	free(m->dstr.vals);
 	free(m);
 }
 
@@ -208,9 +276,8 @@ static int merge_name(struct merge *m, uint32_t handle, uint32_t *off)
 			*off = c->off;
 			return 0;
 		}
-		if (m->dstr[handle - 1]) {
+		if (dstr_find(&m->dstr, handle, &c->off)) {
 			c->handle = handle;
-			c->off = m->dstr[handle - 1];
 			*off = c->off;
 			return 0;
 		}
@@ -243,9 +310,12 @@ static int merge_name(struct merge *m, uint32_t handle, uint32_t *off)
 	ret = btf_table__add_str(m->tab, s);
 	if (ret < 0)
 		return ret;
-	/* "" is offset 0, which also means unknown: it is looked up again */
-	if (!(handle & NAME_OTHER))
-		m->dstr[handle - 1] = ret;
+	if (!(handle & NAME_OTHER)) {
+		int err = dstr_add(&m->dstr, handle, ret);
+
+		if (err)
+			return err;
+	}
 	*off = ret;
 	return 0;
 }
