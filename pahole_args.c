@@ -104,11 +104,18 @@ static int pahole_opt(int c, struct btfenc_opts *o, unsigned int *add,
 			return EXIT_USAGE;
 		}
 		break;
-	case P_FEATURES: case P_FEATURES_STRICT:
-		if (btfenc__parse_features(optarg, &o->features, c == P_FEATURES_STRICT))
+	case P_FEATURES: case P_FEATURES_STRICT: {
+		unsigned int list;
+
+		if (btfenc__parse_features(optarg, &list, c == P_FEATURES_STRICT))
 			return EXIT_USAGE;
+		/* as pahole: each list turns features on, the lists add up
+		 * (the kernel's Makefile.btf gives one for all and one more
+		 * for out-of-tree modules) */
+		o->features = *have_list ? o->features | list : list;
 		*have_list = true;
 		break;
+	}
 	case P_SUPPORTED: print_supported(); return EXIT_OK;
 	case P_GEN_FLOATS: *add |= BTF_FEAT_FLOAT; break;
 	case P_GEN_OPTIMIZED: *add |= BTF_FEAT_OPTIMIZED_FUNC; break;

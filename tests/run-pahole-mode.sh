@@ -34,6 +34,12 @@ check "no FLOAT without --btf_gen_floats" bash -c "! bpftool btf dump file '$tmp
 check "--btf_features=default has FLOAT" bash -c "bpftool btf dump file '$tmp/df.btf' | grep -q ' FLOAT '"
 "$P" --btf_gen_floats --skip_encoding_btf_enum64 --btf_encode_detached="$tmp/ne.btf" "$tmp/a.o"
 check "--skip_encoding_btf_enum64: no ENUM64" bash -c "! bpftool btf dump file '$tmp/ne.btf' | grep -q ' ENUM64 '"
+# several lists add up, as in pahole (6.8+'s Makefile.btf gives two)
+"$P" --btf_features=var,enum64 --btf_features=float --btf_encode_detached="$tmp/two.btf" "$tmp/a.o"
+check "two --btf_features lists add up (FLOAT from the second)" bash -c \
+	"bpftool btf dump file '$tmp/two.btf' | grep -q ' FLOAT '"
+check "two --btf_features lists: the same as btfenc --features=var,enum64,float" bash -c \
+	"'$BTFENC' --features=var,enum64,float -o '$tmp/two-own.btf' '$tmp/a.o' && cmp '$tmp/two.btf' '$tmp/two-own.btf'"
 "$P" --btf_features=default,no_such_feature --btf_encode_detached="$tmp/u.btf" "$tmp/a.o"
 check "--btf_features ignores unknown names" [ $? -eq 0 ]
 "$P" --btf_features_strict=no_such_feature --btf_encode_detached="$tmp/u2.btf" "$tmp/a.o" 2>"$tmp/err"

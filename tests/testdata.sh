@@ -320,7 +320,7 @@ testdata_bpf_objs()
 TESTDATA_KERNEL_SCRIPTS="
 	Makefile init/Kconfig lib/Kconfig.debug
 	scripts/pahole-version.sh scripts/pahole-flags.sh scripts/Makefile.btf
-	scripts/link-vmlinux.sh scripts/Makefile.modfinal
+	scripts/link-vmlinux.sh scripts/Makefile.modfinal scripts/Kbuild.include
 "
 
 # Prints "<package> <version>": linux-source-<major.minor> of the cloud
@@ -413,6 +413,43 @@ testdata_kernel_scripts()
 	fi
 	pkg=${res% *}
 	ver=${res#* }
+	if [ ! -f "$dir/$pkg-$ver/PACKAGE" ]; then
+		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
+		testdata_locked "$dir/.lock-kernel" testdata_make_kernel_scripts "$dir" "$pkg" "$ver" ||
+			return 1
+	fi
+	printf '%s\n' "$dir/$pkg-$ver"
+}
+
+# Prints a directory holding the TESTDATA_KERNEL_SCRIPTS of the newest
+# linux-source-<M.m> apt has whose kernel computes pahole's flags in
+# scripts/Makefile.btf (6.8 and later, --btf_features), whatever kernel
+# the tests encode: the layout of newer kernel builds.
+testdata_kernel_scripts_btf_features()
+{
+	local dir pkg ver v
+
+	dir=$(testdata_dir)
+	mkdir -p "$dir" 2>/dev/null
+	pkg=$(apt-cache pkgnames linux-source- 2>/dev/null |
+	      grep -E '^linux-source-[0-9]+\.[0-9]+$' | sort -V | tail -n 1)
+	case ${pkg#linux-source-} in
+	[0-5].* | 6.[0-7]) pkg= ;;
+	esac
+	if [ -n "$pkg" ]; then
+		ver=$(apt-cache policy "$pkg" 2>/dev/null |
+		      awk '$1 == "Candidate:" { print $2; exit }')
+		[ "$ver" = "(none)" ] && ver=
+	fi
+	if [ -z "$pkg" ] || [ -z "$ver" ]; then
+		v=$(printf '%s\n' "$dir"/linux-source-*/scripts/Makefile.btf | sort -V | tail -n 1)
+		if [ -f "$v" ] && [ -f "${v%/scripts/Makefile.btf}/PACKAGE" ]; then
+			printf '%s\n' "${v%/scripts/Makefile.btf}"
+			return 0
+		fi
+		testdata_err "apt has no linux-source of 6.8 or later"
+		return 1
+	fi
 	if [ ! -f "$dir/$pkg-$ver/PACKAGE" ]; then
 		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
 		testdata_locked "$dir/.lock-kernel" testdata_make_kernel_scripts "$dir" "$pkg" "$ver" ||
