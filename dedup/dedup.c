@@ -619,37 +619,33 @@ static uint32_t dedup_new_id(uint32_t id, void *ctx)
 static int dedup_compact(struct dedup *d, struct btf_table **out)
 {
 	const struct btf_table *base = btf_table__base(d->tab);
-	uint32_t id, c, nr = 0, *order;
+	struct dedup_ids order = { 0 };
+	uint32_t id, c;
 	int err = 0;
-
-	for (id = d->start_id; id < d->type_cnt; id++)
-		nr += dedup_resolve(d, id) == id;
-	order = malloc((nr ? nr : 1) * sizeof(*order));
-	if (!order)
-		return -ENOMEM;
-	nr = 0;
 
 	for (id = 0; id < d->start_id; id++)
 		d->hypot[id] = id;
 	for (id = d->start_id; id < d->type_cnt; id++)
 		d->hypot[id] = DEDUP_NONE;
-	for (id = d->start_id; id < d->type_cnt; id++) {
+	for (id = d->start_id; id < d->type_cnt && !err; id++) {
 		c = dedup_resolve(d, id);
 		if (d->hypot[c] != DEDUP_NONE)
 			continue;
-		d->hypot[c] = d->start_id + nr;
-		order[nr++] = c;
+		d->hypot[c] = d->start_id + order.cnt;
+		err = dedup_ids_push(&order, c);
 	}
-	*out = base ? btf_table__new_split(base) : btf_table__new();
-	if (!*out)
-		err = -ENOMEM;
-	for (id = 0; id < nr && !err; id++) {
-		int n = btf_table__add_copy(*out, d->tab, order[id],
+	if (!err) {
+		*out = base ? btf_table__new_split(base) : btf_table__new();
+		if (!*out)
+			err = -ENOMEM;
+	}
+	for (id = 0; id < order.cnt && !err; id++) {
+		int n = btf_table__add_copy(*out, d->tab, order.v[id],
 					    dedup_new_id, d);
 
 		err = n < 0 ? n : 0;
 	}
-	free(order);
+	free(order.v);
 	return err;
 }
 
@@ -825,11 +821,16 @@ int dedup__run(struct btf_table *tab, const struct dedup_opts *opts)
 struct dedup_stream {
 	struct dedup d;
 	struct btf_table *tab;
-	uint32_t done;		/* types below it went through passes 2 and 3 */
+	uint32_t done;		/* types below it went through passes 1-3 */
 	size_t cap;		/* of d.map and d.hypot */
 	struct hmap *enums;	/* name -> the canonical full enum, 0: several */
 	struct hmap *fwds;	/* enum declaration -> the first like it */
-	struct hmap *stand_ins;	/* name -> its declarations' stand-in, 0: several */
+	struct hmap *stand_ins;	/* name -> its declarations' stand-in,
+				 * 0: several */
+	struct dedup_ids enum_fwds;	/* every enum forward declaration */
+	struct hmap *composites;	/* name -> the canonical struct or
+					 * union, 0: several */
+	struct dedup_ids fwds_ids;	/* every FWD */
 	int err;		/* the first error: the stream stopped */
 };
 
@@ -856,8 +857,9 @@ struct dedup_stream *dedup__stream_new(struct btf_table *tab)
 	s->enums = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
 	s->fwds = hmap__new(dedup_index_hash, dedup_index_equal, &s->d);
 	s->stand_ins = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
+	s->composites = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
 	if (!s->d.base_types || !s->d.index || !s->d.chain || !s->enums ||
-	    !s->fwds || !s->stand_ins || stream_grow(s, 1)) {
+	    !s->fwds || !s->stand_ins || !s->composites || stream_grow(s, 1)) {
 		dedup__stream_free(s);
 		return NULL;
 	}
@@ -873,6 +875,9 @@ void dedup__stream_free(struct dedup_stream *s)
 	hmap__free(s->enums);
 	hmap__free(s->fwds);
 	hmap__free(s->stand_ins);
+	free(s->enum_fwds.v);
+	hmap__free(s->composites);
+	free(s->fwds_ids.v);
 	free(s);
 }
 
@@ -947,8 +952,10 @@ static int stream_enum_fwd(struct dedup_stream *s, uint32_t id)
 	uint32_t name = dedup_type(d, id)->name_off;
 	uint32_t full = dedup_unique_name(s->enums, name);
 	long first;
-	int err;
+	int err = dedup_ids_push(&s->enum_fwds, id);
 
+	if (err)
+		return err;
 	if (full) {
 		d->map[id] = full;
 		return 0;
@@ -1003,6 +1010,16 @@ static int stream_step(struct dedup_stream *s)
 			err = stream_enum_fwd(s, id);
 	if (!err)
 		err = dedup_structs_range(d, from, cnt);
+	/* what pass 4 needs, gathered here rather than by a walk over all */
+	for (id = from; id < cnt && !err; id++) {
+		const struct btf_type *t = dedup_type(d, id);
+
+		if (btf_kind(t) == BTF_KIND_FWD)
+			err = dedup_ids_push(&s->fwds_ids, id);
+		else if (btf_is_composite(t) && dedup_is_canon(d, id) &&
+			 t->name_off)
+			err = stream_name(s->composites, t->name_off, id);
+	}
 	if (!err)
 		s->done = cnt;
 	return err;
@@ -1017,28 +1034,22 @@ void dedup__stream_add(struct dedup_stream *s)
 /*
  * Whether every enum forward declaration resolves as pass 2 over the whole
  * table resolves it: to the only full enum of its name, or else to the
- * first declaration like it.
+ * first declaration like it.  The stream's name map holds every canonical
+ * full enum by now, as pass 2 has them.
  */
-static int stream_enums_hold(struct dedup_stream *s, bool *hold)
+static void stream_enums_hold(struct dedup_stream *s, bool *hold)
 {
 	struct dedup *d = &s->d;
-	struct hmap *names = dedup_unique_names(d, dedup_is_full_enum);
-	uint32_t id, full, r;
+	uint32_t full, r, id;
+	size_t i;
 
-	if (!names)
-		return -ENOMEM;
 	*hold = true;
-	for (id = 1; id < d->type_cnt && *hold; id++) {
-		const struct btf_type *t = dedup_type(d, id);
-
-		if (!dedup_is_enum_fwd(t))
-			continue;
-		full = dedup_unique_name(names, t->name_off);
+	for (i = 0; i < s->enum_fwds.cnt && *hold; i++) {
+		id = s->enum_fwds.v[i];
+		full = dedup_unique_name(s->enums, dedup_type(d, id)->name_off);
 		r = dedup_resolve(d, id);
 		*hold = full ? r == full : dedup_is_enum_fwd(dedup_type(d, r));
 	}
-	hmap__free(names);
-	return 0;
 }
 
 bool dedup__stream_restarted(const struct dedup_stream *s)
@@ -1051,11 +1062,12 @@ int dedup__stream_finish(struct dedup_stream *s)
 	struct dedup_opts opts = { .strs_from_table = true };
 	struct btf_table *out = NULL;
 	bool hold = false;
+	size_t i;
 	int err;
 
 	dedup__stream_add(s);
 	if (!s->err)
-		s->err = stream_enums_hold(s, &hold);
+		stream_enums_hold(s, &hold);
 	if (s->err || !hold) {
 		/* start over, with the stream's memory given back first */
 		dedup_fini(&s->d);
@@ -1063,7 +1075,8 @@ int dedup__stream_finish(struct dedup_stream *s)
 		s->err = s->err ? s->err : -EAGAIN;
 		return dedup__run(s->tab, &opts);
 	}
-	err = dedup_fwds(&s->d);
+	for (i = 0, err = 0; i < s->fwds_ids.cnt && !err; i++)
+		err = dedup_fwd(&s->d, s->composites, s->fwds_ids.v[i]);
 	if (!err)
 		err = dedup_refs(&s->d);
 	if (!err)

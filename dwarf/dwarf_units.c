@@ -6,9 +6,11 @@
  * Threads take units in order from a window that starts at the first unit
  * not yet merged, so at most a window's worth of unit tables wait in
  * memory.  The calling thread encodes one whenever the next to merge is
- * not ready, so it never idles while there is work.  Only the merge writes to the output and prints, and it sees the
- * units in file order whatever finished first: the output, the warnings
- * and the error reported are the same for any number of threads.
+ * not ready, so it never idles while there is work.  Only the merge writes
+ * to the output and prints, and it sees the units in file order whatever
+ * finished first: the output, the warnings and the error reported are the
+ * same for any number of threads.  After each merge the caller's
+ * unit_merged callback runs (btfenc streams dedup there).
  *
  * libdw is shared by the workers but never for the same unit; every unit
  * is looked up once before they start, so that libdw's unit list is only
