@@ -137,7 +137,6 @@
  * A kernel's 3.4 million types take 0.7 s.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,6 +363,12 @@ static uint32_t *dedup_alloc_ids(uint32_t cnt, int fill)
 	return v;
 }
 
+/* VAR and DATASEC are never merged: each is its own canonical type */
+static bool dedup_is_object(const struct btf_type *t)
+{
+	return btf_kind(t) == BTF_KIND_VAR || btf_kind(t) == BTF_KIND_DATASEC;
+}
+
 static int dedup_init(struct dedup *d, const struct btf_table *tab)
 {
 	uint32_t id;
@@ -394,19 +399,14 @@ static int dedup_init(struct dedup *d, const struct btf_table *tab)
 	for (id = 1; id < d->start_id; id++)
 		d->map[id] = id;
 	for (id = 1; id < d->start_id && !err; id++) {
-		unsigned int kind = btf_kind(dedup_type(d, id));
-
-		if (kind == BTF_KIND_VAR || kind == BTF_KIND_DATASEC)
+		if (dedup_is_object(dedup_type(d, id)))
 			continue;
 		dedup_order_add(d, id);
 		err = dedup_index_base(d, id);
 	}
-	for (id = d->start_id; id < d->type_cnt; id++) {
-		unsigned int kind = btf_kind(dedup_type(d, id));
-
-		if (kind == BTF_KIND_VAR || kind == BTF_KIND_DATASEC)
+	for (id = d->start_id; id < d->type_cnt; id++)
+		if (dedup_is_object(dedup_type(d, id)))
 			d->map[id] = id;
-	}
 	return err;
 }
 
@@ -429,12 +429,22 @@ static void dedup_fini(struct dedup *d)
  * Names of canonical types that @pick accepts -> the type, or 0 when two
  * such types share the name.
  */
+/* Record @id under @name: the first type of the name, or 0 once two differ */
+static int dedup_name_put(struct hmap *names, uint32_t name, uint32_t id)
+{
+	long old;
+	int err = hmap__insert(names, name, id, HMAP_ADD, &old);
+
+	if (err == -EEXIST)
+		err = old == id ? 0 : hmap__insert(names, name, 0, HMAP_SET, NULL);
+	return err;
+}
+
 static struct hmap *dedup_unique_names(const struct dedup *d,
 				       bool (*pick)(const struct btf_type *t))
 {
 	struct hmap *names = hmap__new(hmap_hash_identity, hmap_equal_long, NULL);
 	uint32_t id;
-	long old;
 	int err = 0;
 
 	for (id = 1; id < d->type_cnt && names && !err; id++) {
@@ -445,9 +455,7 @@ static struct hmap *dedup_unique_names(const struct dedup *d,
 		t = dedup_type(d, id);
 		if (!t->name_off || !pick(t))
 			continue;
-		err = hmap__insert(names, t->name_off, id, HMAP_ADD, &old);
-		if (err == -EEXIST)
-			err = hmap__insert(names, t->name_off, 0, HMAP_SET, NULL);
+		err = dedup_name_put(names, t->name_off, id);
 	}
 	if (err) {
 		hmap__free(names);
@@ -473,6 +481,17 @@ static bool dedup_is_full_enum(const struct btf_type *t)
 	return btf_is_any_enum(t) && btf_vlen(t);
 }
 
+/*
+ * Whether pass 2 looks @t up by its record.  FWDs wait for pass 4: walks
+ * resolve each in its own CU.  In a split table each FWD joins the first
+ * like it, base first.  Enum forward declarations come after the others.
+ */
+static bool dedup_is_prim(const struct dedup *d, const struct btf_type *t)
+{
+	return dedup_is_leaf(btf_kind(t)) && !dedup_is_enum_fwd(t) &&
+	       (btf_kind(t) != BTF_KIND_FWD || dedup_is_split(d));
+}
+
 /* Pass 2 */
 static int dedup_prims(struct dedup *d)
 {
@@ -480,17 +499,9 @@ static int dedup_prims(struct dedup *d)
 	uint32_t id, full;
 	int err = 0;
 
-	for (id = d->start_id; id < d->type_cnt && !err; id++) {
-		const struct btf_type *t = dedup_type(d, id);
-
-		/*
-		 * FWDs wait for pass 4: walks resolve each in its own CU.  In
-		 * a split table each FWD joins the first like it, base first.
-		 */
-		if (dedup_is_leaf(btf_kind(t)) && !dedup_is_enum_fwd(t) &&
-		    (btf_kind(t) != BTF_KIND_FWD || dedup_is_split(d)))
+	for (id = d->start_id; id < d->type_cnt && !err; id++)
+		if (dedup_is_prim(d, dedup_type(d, id)))
 			err = dedup_find_or_add(d, id);
-	}
 	if (err)
 		return err;
 	enums = dedup_unique_names(d, dedup_is_full_enum);
@@ -910,17 +921,6 @@ static int stream_grow(struct dedup_stream *s, uint32_t cnt)
 	return 0;
 }
 
-/* Record a name's value in a name map: the first, or 0 once two differ */
-static int stream_name(struct hmap *names, uint32_t name, uint32_t id)
-{
-	long old;
-	int err = hmap__insert(names, name, id, HMAP_ADD, &old);
-
-	if (err == -EEXIST)
-		err = old == id ? 0 : hmap__insert(names, name, 0, HMAP_SET, NULL);
-	return err;
-}
-
 /*
  * Full enum @id became canonical: its name has one more, and when it is
  * the only one so far, it takes over from its declarations' stand-in.
@@ -933,7 +933,7 @@ static int stream_full_enum(struct dedup_stream *s, uint32_t id)
 
 	if (!name)
 		return 0;
-	err = stream_name(s->enums, name, id);
+	err = dedup_name_put(s->enums, name, id);
 	if (err || hmap__find(s->stand_ins, name, &stand_in))
 		return err;
 	if (!dedup_unique_name(s->enums, name))
@@ -968,7 +968,7 @@ static int stream_enum_fwd(struct dedup_stream *s, uint32_t id)
 	if (err)
 		return err;
 	d->map[id] = id;
-	return name ? stream_name(s->stand_ins, name, id) : 0;
+	return name ? dedup_name_put(s->stand_ins, name, id) : 0;
 }
 
 /* Passes 1 to 3 for the types appended since the last step */
@@ -992,14 +992,13 @@ static int stream_step(struct dedup_stream *s)
 
 		if (dedup_ids_ok(t, cnt))
 			return -EINVAL;
-		if (btf_kind(t) == BTF_KIND_VAR || btf_kind(t) == BTF_KIND_DATASEC)
+		if (dedup_is_object(t))
 			d->map[id] = id;
 	}
 	for (id = from; id < cnt && !err; id++) {
 		const struct btf_type *t = dedup_type(d, id);
 
-		if (!dedup_is_leaf(btf_kind(t)) || dedup_is_enum_fwd(t) ||
-		    btf_kind(t) == BTF_KIND_FWD)
+		if (!dedup_is_prim(d, t))
 			continue;
 		err = dedup_find_or_add(d, id);
 		if (!err && dedup_is_canon(d, id) && dedup_is_full_enum(t))
@@ -1018,7 +1017,7 @@ static int stream_step(struct dedup_stream *s)
 			err = dedup_ids_push(&s->fwds_ids, id);
 		else if (btf_is_composite(t) && dedup_is_canon(d, id) &&
 			 t->name_off)
-			err = stream_name(s->composites, t->name_off, id);
+			err = dedup_name_put(s->composites, t->name_off, id);
 	}
 	if (!err)
 		s->done = cnt;
