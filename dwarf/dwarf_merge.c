@@ -369,70 +369,6 @@ static void merge_assign_ids(struct merge *m, uint32_t n)
 	}
 }
 
-/* A name handle, in place; the common case inline */
-static inline int merge_name_at(struct merge *m, uint32_t *handle)
-{
-	uint32_t h = *handle;
-
-	if (!h)
-		return 0;
-	return merge_name(m, h, handle);
-}
-
-/* A record just copied into the output: its names and IDs translated */
-static int merge_translate(struct merge *m, struct btf_type *t)
-{
-	const uint32_t *ids = m->ids;
-	unsigned int i, n = btf_vlen(t);
-	int err = merge_name_at(m, &t->name_off);
-
-	switch (btf_kind(t)) {
-	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
-	case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
-		t->type = ids[t->type];
-		break;
-	case BTF_KIND_ARRAY:
-		btf_array(t)->type = ids[btf_array(t)->type];
-		btf_array(t)->index_type = ids[btf_array(t)->index_type];
-		break;
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
-		struct btf_member *mb = btf_members(t);
-
-		for (i = 0; i < n && !err; i++) {
-			mb[i].type = ids[mb[i].type];
-			err = merge_name_at(m, &mb[i].name_off);
-		}
-		break;
-	}
-	case BTF_KIND_ENUM:
-		for (i = 0; i < n && !err; i++)
-			err = merge_name_at(m, &btf_enums(t)[i].name_off);
-		break;
-	case BTF_KIND_ENUM64:
-		for (i = 0; i < n && !err; i++)
-			err = merge_name_at(m, &btf_enums64(t)[i].name_off);
-		break;
-	case BTF_KIND_FUNC_PROTO: {
-		struct btf_param *p = btf_params(t);
-
-		t->type = ids[t->type];
-		for (i = 0; i < n && !err; i++) {
-			p[i].type = ids[p[i].type];
-			err = merge_name_at(m, &p[i].name_off);
-		}
-		break;
-	}
-	case BTF_KIND_DATASEC:
-		for (i = 0; i < n; i++)
-			btf_secinfos(t)[i].type = ids[btf_secinfos(t)[i].type];
-		break;
-	default:
-		break;
-	}
-	return err;
-}
-
 /*
  * Copy records @first .. @first + @n - 1 of the unit in one go, then
  * translate them in place: adding strings does not move records.  After an
@@ -447,10 +383,12 @@ static int merge_copy_run(struct merge *m, uint32_t first, uint32_t n)
 	if (ret < 0)
 		return ret;
 	for (id = ret; id < (uint32_t)ret + n; id++) {
-		int err = merge_translate(m, btf_table__type_mut(m->tab, id));
+		struct btf_type *t = btf_table__type_mut(m->tab, id);
+		int err = btf_rec__visit_strs(t, merge_str, m);
 
 		if (err)
 			return err;
+		btf_rec__visit_ids(t, merge_id, m);
 	}
 	return 0;
 }

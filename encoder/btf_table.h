@@ -143,10 +143,73 @@ int btf_table__add_copy(struct btf_table *tab, const struct btf_table *src,
 			uint32_t src_id,
 			uint32_t (*map_id)(uint32_t id, void *ctx), void *ctx);
 
-/* Visit every type-ID field (or string-offset field) of a record. */
+/*
+ * Visit every type-ID field (or string-offset field) of a record; the
+ * first non-zero return of @fn ends the visit and is returned.  Inline, so
+ * that a caller's @fn is inlined in its loop over millions of records.
+ */
 typedef int (*btf_field_fn)(uint32_t *field, void *ctx);
-int btf_rec__visit_ids(struct btf_type *t, btf_field_fn fn, void *ctx);
-int btf_rec__visit_strs(struct btf_type *t, btf_field_fn fn, void *ctx);
+
+static inline int btf_rec__visit_ids(struct btf_type *t, btf_field_fn fn,
+				     void *ctx)
+{
+	unsigned int i, n = btf_vlen(t);
+	int err = 0;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
+	case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+		return fn(&t->type, ctx);
+	case BTF_KIND_ARRAY:
+		err = fn(&btf_array(t)->type, ctx);
+		return err ? err : fn(&btf_array(t)->index_type, ctx);
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		for (i = 0; i < n && !err; i++)
+			err = fn(&btf_members(t)[i].type, ctx);
+		return err;
+	case BTF_KIND_FUNC_PROTO:
+		err = fn(&t->type, ctx);
+		for (i = 0; i < n && !err; i++)
+			err = fn(&btf_params(t)[i].type, ctx);
+		return err;
+	case BTF_KIND_DATASEC:
+		for (i = 0; i < n && !err; i++)
+			err = fn(&btf_secinfos(t)[i].type, ctx);
+		return err;
+	default:
+		return 0;
+	}
+}
+
+static inline int btf_rec__visit_strs(struct btf_type *t, btf_field_fn fn,
+				      void *ctx)
+{
+	unsigned int i, n = btf_vlen(t);
+	int err = fn(&t->name_off, ctx);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		for (i = 0; i < n && !err; i++)
+			err = fn(&btf_members(t)[i].name_off, ctx);
+		break;
+	case BTF_KIND_ENUM:
+		for (i = 0; i < n && !err; i++)
+			err = fn(&btf_enums(t)[i].name_off, ctx);
+		break;
+	case BTF_KIND_ENUM64:
+		for (i = 0; i < n && !err; i++)
+			err = fn(&btf_enums64(t)[i].name_off, ctx);
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		for (i = 0; i < n && !err; i++)
+			err = fn(&btf_params(t)[i].name_off, ctx);
+		break;
+	default:
+		break;
+	}
+	return err;
+}
 
 /*
  * Structural validation of the own types: known kinds, string offsets in
