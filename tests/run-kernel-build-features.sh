@@ -12,12 +12,8 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/test-subr.sh"
 . "$top_srcdir/tests/testdata.sh"
 need_tool btfcanon
-need_cmd objcopy readelf bpftool make dd
+need_cmd objcopy readelf bpftool make perl dd
 
-kmake()
-{
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES make --no-print-directory "$@"
-}
 kdir=$(testdata_kernel) || skip "the Debian cloud kernel debug package cannot be had here"
 ref=$(testdata_ref_btf) || skip "cannot extract Debian's .BTF from $kdir/vmlinux"
 src=$(testdata_kernel_scripts_btf_features) || skip "no Debian linux-source of 6.8 or later can be had here"
@@ -25,34 +21,10 @@ echo "kernel scripts: $(cat "$src/PACKAGE"); kernel: $(cat "$kdir/VERSION")"
 check "$src has scripts/Makefile.btf" [ -f "$src/scripts/Makefile.btf" ] || finish
 
 MODULES="xfs virtio_net dummy"
-KINDS=STRUCT,UNION,ENUM,ENUM64,TYPEDEF,FWD,INT,FLOAT
 
-ln -s "$BTFENC" "$tmp/pahole"
-PAHOLE=$tmp/pahole
-build=$tmp/build
-mkdir -p "$build/include/config" "$build/modules" "$build/extmod"
-
-# Kconfig, as for 6.1 (tests/run-kernel-build.sh)
-pver=$("$src/scripts/pahole-version.sh" "$PAHOLE")
-check "pahole-version.sh reads '$("$PAHOLE" --version)' as a number ($pver)" \
-	grep -Eqx '[0-9]+' <<<"$pver" || finish
-need=$(grep -ho 'PAHOLE_VERSION >= [0-9]*' "$src/init/Kconfig" "$src/lib/Kconfig.debug" |
-       awk '$3 > n { n = $3 } END { print n + 0 }')
-check "CONFIG_PAHOLE_VERSION=$pver meets every PAHOLE_VERSION >= N in Kconfig (highest N: $need)" \
-	[ "$pver" -ge "$need" ]
-{
-	echo "CONFIG_PAHOLE_VERSION=$pver"
-	echo "CONFIG_DEBUG_INFO_BTF=y"
-	awk -v v="$pver" '/^config / { c = $2 }
-		/def_bool PAHOLE_VERSION >= / && c != "PAHOLE_HAS_BTF_TAG" && v >= $NF {
-			print "CONFIG_" c "=y" }' "$src/lib/Kconfig.debug"
-} >"$build/include/config/auto.conf"
-grep -q '^CONFIG_PAHOLE_HAS_SPLIT_BTF=y' "$build/include/config/auto.conf" &&
-	echo "CONFIG_DEBUG_INFO_BTF_MODULES=y" >>"$build/include/config/auto.conf"
-for c in PAHOLE_HAS_SPLIT_BTF PAHOLE_HAS_LANG_EXCLUDE DEBUG_INFO_BTF_MODULES; do
-	check "Kconfig gives CONFIG_$c=y" grep -q "^CONFIG_$c=y" "$build/include/config/auto.conf"
-done
-echo "auto.conf: $(tr '\n' ' ' <"$build/include/config/auto.conf")"
+. "$top_srcdir/tests/kernel-build-subr.sh"
+mkdir -p "$build/extmod"
+kbuild_kconfig || finish
 
 # PAHOLE_FLAGS and MODULE_PAHOLE_FLAGS as the top Makefile gets them: it
 # includes scripts/Makefile.btf for CONFIG_DEBUG_INFO_BTF, with the
@@ -119,65 +91,22 @@ SECONDS=0
 (cd "$build" && PAHOLE=$PAHOLE PAHOLE_FLAGS=$flags OBJCOPY=objcopy \
 	VMLINUX_DEBUG=$kdir/vmlinux sh "$tmp/gen_btf.sh")
 check "gen_btf succeeds (${SECONDS} s)" [ $? -eq 0 ] || finish
-bin=$build/$(cat "$build/btf_vmlinux_bin_o")
-check "$(basename "$bin") is ET_REL, as gen_btf patches it" \
-	bash -c "readelf -h '$bin' | grep -q 'Type:[[:space:]]*REL '"
-check "$(basename "$bin") has an allocated .BTF" \
-	bash -c "readelf -SW '$bin' | grep -Eq '\\.BTF +PROGBITS .* A '"
-objcopy --dump-section .BTF="$tmp/vmlinux.btf" "$bin" /dev/null
+kbuild_vmlinux "$build/$(cat "$build/btf_vmlinux_bin_o")" "$feats"
 mv "$build/.tmp_vmlinux2" "$build/vmlinux"
-
-"$BTFENC" --features="$feats" -o "$tmp/own.btf" "$kdir/vmlinux"
-check "the vmlinux .BTF equals 'btfenc --features=$feats' byte for byte" \
-	cmp "$tmp/vmlinux.btf" "$tmp/own.btf"
-canon --kinds "$KINDS" "$ref" >"$tmp/vmlinux.ref" || fail "btfcanon on Debian's .BTF"
-canon --kinds "$KINDS" "$tmp/vmlinux.btf" >"$tmp/vmlinux.ours" || fail "libbpf cannot parse the vmlinux .BTF"
-check "vmlinux: same $KINDS types as Debian's" cmp -s "$tmp/vmlinux.ref" "$tmp/vmlinux.ours"
-loadable=
-if kernel_can_load_btf; then
-	loadable=y
-	check "the running kernel accepts the vmlinux BTF" "$TOOLS/btfload" "$tmp/vmlinux.btf"
-fi
 
 # Modules: cmd_btf_ko of Makefile.modfinal, in-tree (PAHOLE_FLAGS only)
 # and out of tree (with MODULE_PAHOLE_FLAGS: a .BTF.base besides .BTF)
-sed -n '/^[[:space:]]*cmd_btf_ko[[:space:]]*=/,/[^\\]$/p' "$src/scripts/Makefile.modfinal" >"$tmp/btf_ko.mk"
+kbuild_btf_ko_mk
 check "Makefile.modfinal has cmd_btf_ko running \$(PAHOLE) -J \$(PAHOLE_FLAGS) \$(MODULE_PAHOLE_FLAGS) --btf_base vmlinux" \
 	grep -q '$(PAHOLE) -J $(PAHOLE_FLAGS) $(MODULE_PAHOLE_FLAGS) --btf_base vmlinux' "$tmp/btf_ko.mk" || finish
-cat >"$tmp/modfinal.mk" <<'MK'
-include include/config/auto.conf
-include $(BTF_KO_MK)
-%.ko: FORCE
-ifdef CONFIG_DEBUG_INFO_BTF_MODULES
-	$(cmd_btf_ko)
-endif
-FORCE:
-MK
 modfeats_ext=$(features $flags $modflags_ext)
 for m in $MODULES; do
-	ko=modules/$m.ko
-	cp "$kdir/$ko" "$build/$ko"
-	check "$m: cmd_btf_ko succeeds" kmake -s -C "$build" -f "$tmp/modfinal.mk" \
-		BTF_KO_MK="$tmp/btf_ko.mk" PAHOLE="$PAHOLE" PAHOLE_FLAGS="$flags" \
-		MODULE_PAHOLE_FLAGS= OBJCOPY=objcopy RESOLVE_BTFIDS=: "$ko" || continue
-	objcopy --dump-section .BTF="$tmp/$m.btf" "$build/$ko" /dev/null
-	"$BTFENC" --features="$feats" --base "$tmp/vmlinux.btf" -o "$tmp/$m.own" "$kdir/$ko"
-	check "$m: .BTF equals btfenc's own split output" cmp "$tmp/$m.btf" "$tmp/$m.own"
-	check "$m: no .BTF.base in tree" bash -c "! readelf -SW '$build/$ko' | grep -q '\\.BTF\\.base'"
-	check "$m: libbpf parses it on the vmlinux" \
-		canon --base "$build/vmlinux" --split-only --kinds "$KINDS" "$build/$ko" >"$tmp/$m.ours"
-	check "$m: bpftool -B vmlinux reads it" \
-		bpftool -B "$build/vmlinux" btf dump file "$build/$ko" >/dev/null
-	canon --base "$ref" --split-only --kinds "$KINDS" "$kdir/$ko" >"$tmp/$m.ref" ||
-		fail "$m: btfcanon on the module's own .BTF"
-	check "$m: same $KINDS types as Debian's" cmp -s "$tmp/$m.ref" "$tmp/$m.ours"
-	[ -n "$loadable" ] &&
-		check "$m: the running kernel accepts it joined to the vmlinux BTF" \
-			"$TOOLS/btfload" --base "$tmp/vmlinux.btf" "$tmp/$m.btf"
+	kbuild_module "$m" "$flags" "$feats" || continue
+	check "$m: no .BTF.base in tree" bash -c "! readelf -SW '$build/modules/$m.ko' | grep -q '\\.BTF\\.base'"
 
 	ext=extmod/$m.ko
-	cp "$kdir/$ko" "$build/$ext"
-	cp "$kdir/$ko" "$tmp/$m.ext-own.ko"
+	cp "$kdir/modules/$m.ko" "$build/$ext"
+	cp "$kdir/modules/$m.ko" "$tmp/$m.ext-own.ko"
 	check "$m out of tree: cmd_btf_ko succeeds" kmake -s -C "$build" -f "$tmp/modfinal.mk" \
 		BTF_KO_MK="$tmp/btf_ko.mk" PAHOLE="$PAHOLE" PAHOLE_FLAGS="$flags" \
 		MODULE_PAHOLE_FLAGS="$modflags_ext" OBJCOPY=objcopy RESOLVE_BTFIDS=: \
