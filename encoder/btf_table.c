@@ -133,6 +133,18 @@ const char *btf_table__records(const struct btf_table *tab,
 	return tab->types;
 }
 
+bool btf_table__same_bytes(const struct btf_table *a,
+			   const struct btf_table *b)
+{
+	size_t sa, sb;
+	const char *xa = strtab__data(a->strs, &sa), *xb = strtab__data(b->strs, &sb);
+
+	/* memcmp takes no NULL, even for no bytes */
+	return a->types_len == b->types_len && sa == sb &&
+	       (!a->types_len || !memcmp(a->types, b->types, a->types_len)) &&
+	       (!sa || !memcmp(xa, xb, sa));
+}
+
 struct btf_type *btf_table__type_mut(struct btf_table *tab, uint32_t id)
 {
 	if (id < tab->start_id || id - tab->start_id >= tab->nr)

@@ -61,6 +61,9 @@ const struct btf_type *btf_table__type(const struct btf_table *tab, uint32_t id)
  */
 const char *btf_table__records(const struct btf_table *tab,
 			       const uint32_t **offs);
+/* Whether two tables' own type and string sections are the same bytes */
+bool btf_table__same_bytes(const struct btf_table *a,
+			   const struct btf_table *b);
 /* Own types only; NULL for base IDs and out-of-range IDs. */
 struct btf_type *btf_table__type_mut(struct btf_table *tab, uint32_t id);
 

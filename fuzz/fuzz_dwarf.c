@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include <string.h>
 
 #include "btf_io.h"
 #include "btf_table.h"
@@ -21,21 +20,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 static void stream_unit(void *ctx)
 {
 	dedup__stream_add(ctx);
-}
-
-static bool same_bytes(const struct btf_table *a, const struct btf_table *b)
-{
-	const void *ta, *tb;
-	const char *sa, *sb;
-	size_t la, lb, na, nb;
-
-	ta = btf_table__types_data(a, &la);
-	tb = btf_table__types_data(b, &lb);
-	sa = btf_table__strs_data(a, &na);
-	sb = btf_table__strs_data(b, &nb);
-	/* memcmp takes no NULL, even for no bytes */
-	return la == lb && na == nb && (!la || !memcmp(ta, tb, la)) &&
-	       (!na || !memcmp(sa, sb, na));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -66,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* the same input read the same way */
 	err = dedup__run(tab, &dopts);
 	serr = dedup__stream_finish(s);
-	if (err != serr || (!err && !same_bytes(tab, streamed)))
+	if (err != serr || (!err && !btf_table__same_bytes(tab, streamed)))
 		abort();
 out:
 	dedup__stream_free(s);

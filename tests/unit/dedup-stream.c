@@ -87,21 +87,6 @@ static void unit_int(struct btf_table *tab)
 	ADD(btf_table__add_int(tab, "int", 4, BTF_INT_SIGNED, 32));
 }
 
-static bool same_bytes(const struct btf_table *a, const struct btf_table *b)
-{
-	const void *ta, *tb;
-	size_t la, lb, sa, sb;
-	const char *xa, *xb;
-
-	ta = btf_table__types_data(a, &la);
-	tb = btf_table__types_data(b, &lb);
-	xa = btf_table__strs_data(a, &sa);
-	xb = btf_table__strs_data(b, &sb);
-	/* memcmp takes no NULL, even for no bytes */
-	return la == lb && sa == sb && (!la || !memcmp(ta, tb, la)) &&
-	       (!sa || !memcmp(xa, xb, sa));
-}
-
 /*
  * Build @units into two tables, dedup one with dedup__run and the other
  * through a stream; they must match.  Returns whether the stream started
@@ -129,7 +114,7 @@ static bool run_both(const char *what, const unit_fn *units, size_t n,
 	EXPECT(dedup__stream_finish(s) == err);
 	restarted = dedup__stream_restarted(s);
 	dedup__stream_free(s);
-	if (!same_bytes(batch, tab)) {
+	if (!btf_table__same_bytes(batch, tab)) {
 		fprintf(stderr, "%s: streamed dedup differs from dedup__run\n", what);
 		failures++;
 	}
