@@ -58,6 +58,15 @@ const struct func_syms *funcs__select_symbol(const struct dwarf_file *f,
 	return fc->external ? &no_symbols : NULL;
 }
 
+/* No function gets a FUNC (dwarf_reader_opts.types_only) */
+const struct func_syms *funcs__select_none(const struct dwarf_file *f,
+					   const struct func_cand *fc)
+{
+	(void)f;
+	(void)fc;
+	return NULL;
+}
+
 /* The subprogram or parameter a concrete instance stands for, if any */
 static bool fn_origin(struct die_attrs *da, struct die_attrs *oda)
 {
@@ -514,6 +523,9 @@ int funcs__subprogram(struct cu_enc *e, Dwarf_Die *die)
 	/* a declaration holds only parameters: no code, no types */
 	if (attrs__has(&da, AS_DECLARATION))
 		return 0;
+	/* types alone: only the types the body defines */
+	if (e->file->select_func == funcs__select_none)
+		return fn_children(e, die, &fi);
 	fn_read(e, die, &da, &fi);
 	fc.name = fi.name;
 	fc.external = fi.external;

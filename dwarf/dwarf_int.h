@@ -552,6 +552,8 @@ struct func_cand {
 
 const struct func_syms *funcs__select_symbol(const struct dwarf_file *f,
 					     const struct func_cand *fc);
+const struct func_syms *funcs__select_none(const struct dwarf_file *f,
+					   const struct func_cand *fc);
 
 /*
  * dwarf_units.c: encode every unit (on opts->nr_threads workers; 0: one

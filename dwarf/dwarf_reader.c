@@ -290,6 +290,10 @@ static void file_set_opts(struct dwarf_file *f,
 	f->consistent_funcs = feat & BTF_FEAT_CONSISTENT_FUNC;
 	f->kfunc_tags = feat & BTF_FEAT_DECL_TAG_KFUNCS;
 	f->select_func = funcs__select_symbol;
+	if (opts && opts->types_only) {
+		f->vars = f->global_vars = f->kfunc_tags = false;
+		f->select_func = funcs__select_none;
+	}
 }
 
 int dwarf_reader__load(const char *path, struct btf_table *tab,

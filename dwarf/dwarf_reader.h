@@ -36,6 +36,13 @@ struct dwarf_reader_opts {
 	bool gen_floats;
 	/* enum btf_feature (encoder/btf_features.h) */
 	unsigned int features;
+	/*
+	 * Types alone: no FUNC or prototype of a function, no VAR, DATASEC or
+	 * kfunc DECL_TAG.  Function bodies are still walked for the types
+	 * they define, so every type record, and their order, is what a full
+	 * load gives; only the records those kinds would add are missing.
+	 */
+	bool types_only;
 	/* comma-separated DW_AT_language names whose units are skipped */
 	const char *lang_exclude;
 	/*

@@ -476,6 +476,35 @@ static int run_obj(struct run *r, const struct minimize_obj *obj)
 	return err;
 }
 
+bool minimize__types_suffice(struct minimize_obj *const *objs, int nr_objs)
+{
+	const struct btf_type *t;
+	const struct core_sec *sec;
+	uint32_t s, i;
+	int o;
+
+	for (o = 0; o < nr_objs; o++) {
+		for (s = 0; s < objs[o]->nr_secs; s++) {
+			sec = &objs[o]->secs[s];
+			for (i = 0; i < sec->nr; i++) {
+				if (sec->relos[i].kind == CORE_TYPE_ID_LOCAL)
+					continue;
+				t = btf_table__type(objs[o]->btf, sec->relos[i].type_id);
+				if (!t)
+					return false;
+				switch (btf_kind(t)) {
+				case BTF_KIND_FUNC: case BTF_KIND_VAR:
+				case BTF_KIND_DATASEC: case BTF_KIND_DECL_TAG:
+					return false;
+				default:
+					break;
+				}
+			}
+		}
+	}
+	return true;
+}
+
 int minimize__run(const struct btf_table *target,
 		  struct minimize_obj *const *objs, int nr_objs,
 		  const struct minimize_opts *opts, struct btf_table **out)

@@ -54,6 +54,18 @@ void minimize__free_obj(struct minimize_obj *obj);
 /* Number of CO-RE records in @obj */
 unsigned long minimize__obj_nr_relos(const struct minimize_obj *obj);
 
+/*
+ * Whether the records of @objs can be resolved against a table that holds
+ * no FUNC, VAR, DATASEC or DECL_TAG, nor the FUNC_PROTOs of functions, as
+ * against the whole table: true when no record (other than TYPE_ID_LOCAL)
+ * has a root of those kinds, since candidates are of the root's kind.
+ * Marking may still reach a FUNC_PROTO through a type-based record, and
+ * in the whole table that prototype's class may hold a function's
+ * prototype that comes first: a caller that took the shortcut checks its
+ * result for FUNC_PROTOs and uses the whole table when there is one.
+ */
+bool minimize__types_suffice(struct minimize_obj *const *objs, int nr_objs);
+
 struct minimize_opts {
 	/* per record, with msg__info: what it resolved to, what was kept */
 	bool verbose;

@@ -3,7 +3,9 @@
 # the DWARF of Debian's 6.1 kernel, for the libbpf-tools objects and our
 # fixtures.  libbpf relocates every object with that BTF as with Debian's
 # own .BTF of the same kernel, and the result holds the same types
-# (ID-independent dump) as minimizing Debian's .BTF itself.
+# (ID-independent dump) as minimizing Debian's .BTF itself; and the same
+# bytes as minimizing btfenc's whole BTF of that kernel, whether --min read
+# the DWARF for types alone or whole.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/test-subr.sh"
 . "$top_srcdir/tests/testdata.sh"
 . "$FIXTURES/bpf/min-subr.sh"
@@ -16,8 +18,9 @@ kdir=$(testdata_kernel) || skip "the Debian cloud kernel debug package cannot be
 ref=$(testdata_ref_btf) || skip "cannot extract Debian's .BTF from $kdir/vmlinux"
 dir=$(testdata_bpf_objs "$TOOLS/bpfcarve") || skip "libbpf-tools' objects cannot be had here"
 
-objs=("$dir"/*.bpf.o)
-for f in core-fields core-direct core-types core-match; do
+tools=("$dir"/*.bpf.o)
+objs=("${tools[@]}")
+for f in core-fields core-direct core-types core-match core-proto; do
 	bpf_cc clang "$BPF_FIXTURES/$f.bpf.c" "$tmp/$f.o" && objs+=("$tmp/$f.o")
 done
 bpf_ext_patch "$tmp/core-match.o" retype 8 12 >/dev/null
@@ -38,4 +41,54 @@ for o in "${objs[@]}"; do
 	check "$(basename "$o"): relocated as with Debian's .BTF" \
 		min_same_relocation "$o" "$ref" "$tmp/dwarf.btf"
 done
+
+# --min reads the DWARF for types alone when no record needs functions or
+# variables, and reads it again whole when a kept type is a prototype
+# (core-proto: irq_handler_t).  Either way the bytes must be those of
+# minimizing btfenc's whole BTF of the same kernel.
+# min_stats OUT STATS ARGS...: btfenc --stats ARGS -o OUT vmlinux, its
+# stderr in STATS
+min_stats()
+{
+	local out=$1 stats=$2
+
+	shift 2
+	"$BTFENC" --stats "$@" -o "$out" "$kdir/vmlinux" 2>"$stats"
+}
+
+no_line()
+{
+	! grep -q "$1" "$2"
+}
+
+check "btfenc encodes the whole vmlinux" \
+	"$BTFENC" -o "$tmp/full.btf" "$kdir/vmlinux" || finish
+tool_args=()
+for o in "${tools[@]}"; do
+	tool_args+=(--min "$o")
+done
+check "libbpf-tools objects: minimized from DWARF" \
+	min_stats "$tmp/tools-dwarf.btf" "$tmp/tools.stats" "${tool_args[@]}"
+check "libbpf-tools objects: types alone were read" \
+	grep -q "reading types only" "$tmp/tools.stats"
+check "libbpf-tools objects: read once" \
+	no_line "reading again" "$tmp/tools.stats"
+check "libbpf-tools objects: minimized from the whole BTF" \
+	"$BTFENC" "${tool_args[@]}" -o "$tmp/tools-full.btf" "$tmp/full.btf"
+check "libbpf-tools objects: the same bytes both ways" \
+	cmp "$tmp/tools-full.btf" "$tmp/tools-dwarf.btf"
+if [ -f "$tmp/core-proto.o" ]; then
+	check "all objects: minimized from DWARF" \
+		min_stats "$tmp/all-dwarf.btf" "$tmp/all.stats" "${args[@]}"
+	check "all objects: a kept prototype makes it read the functions" \
+		grep -q "a function prototype is kept: reading again" "$tmp/all.stats"
+	check "all objects: minimized from the whole BTF" \
+		"$BTFENC" "${args[@]}" -o "$tmp/all-full.btf" "$tmp/full.btf"
+	check "all objects: the same bytes both ways" \
+		cmp "$tmp/all-full.btf" "$tmp/all-dwarf.btf"
+	check "all objects: the same bytes as the first run" \
+		cmp "$tmp/dwarf.btf" "$tmp/all-dwarf.btf"
+	check "core-proto: the prototype is kept" \
+		grep -q "FUNC_PROTO" <("$BTFENC" --dump "$tmp/all-dwarf.btf")
+fi
 finish

@@ -7,7 +7,8 @@
  * candidate (libbpf's shrinking candidate list depends on the order it
  * meets records in), enums kept whole only when their values are read, a
  * split target (base first, split output or standalone), bad access
- * strings, and a deterministic output.
+ * strings, a deterministic output, and which records a target without
+ * functions and variables can resolve.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -400,6 +401,65 @@ static void test_deterministic(void)
 	btf_table__free(t);
 }
 
+/*
+ * minimize__types_suffice: candidates are of the root's kind, so only a
+ * root that is a FUNC, VAR, DATASEC or DECL_TAG needs those records in the
+ * target; TYPE_ID_LOCAL never looks at the target.
+ */
+static void test_types_suffice(void)
+{
+	struct btf_table *l = must(btf_table__new());
+	struct minimize_obj *types_obj, *var_obj, *func_obj, *local_obj;
+	struct minimize_obj *objs[2];
+
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "s", 4);		/* 2 */
+	btf_table__add_member(l, "x", 1, 0, 0);
+	btf_table__add_ref(l, BTF_KIND_TYPEDEF, "s_t", 2);		/* 3 */
+	btf_table__add_var(l, "v", 1, BTF_LINKAGE_GLOBAL);				/* 4 */
+	btf_table__add_func_proto(l, 1);				/* 5 */
+	btf_table__add_func(l, "f", BTF_LINKAGE_GLOBAL, 5);				/* 6 */
+
+	types_obj = minimize_obj__new("types.o", l);
+	relo(types_obj, "kprobe/a", 2, "0:0", CORE_FIELD_BYTE_OFFSET);
+	relo(types_obj, "kprobe/a", 3, "0", CORE_TYPE_EXISTS);
+	relo(types_obj, "kprobe/a", 1, "0", CORE_TYPE_SIZE);
+	CHECK(minimize__types_suffice(&types_obj, 1));
+
+	l = must(btf_table__new());
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
+	btf_table__add_var(l, "v", 1, BTF_LINKAGE_GLOBAL);				/* 2 */
+	var_obj = minimize_obj__new("var.o", l);
+	relo(var_obj, "kprobe/a", 2, "0", CORE_TYPE_EXISTS);
+	CHECK(!minimize__types_suffice(&var_obj, 1));
+	objs[0] = types_obj;
+	objs[1] = var_obj;
+	CHECK(!minimize__types_suffice(objs, 2));
+
+	l = must(btf_table__new());
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
+	btf_table__add_func_proto(l, 1);				/* 2 */
+	btf_table__add_func(l, "f", BTF_LINKAGE_GLOBAL, 2);				/* 3 */
+	func_obj = minimize_obj__new("func.o", l);
+	relo(func_obj, "kprobe/a", 3, "0", CORE_TYPE_ID_TARGET);
+	CHECK(!minimize__types_suffice(&func_obj, 1));
+
+	l = must(btf_table__new());
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
+	btf_table__add_var(l, "v", 1, BTF_LINKAGE_GLOBAL);				/* 2 */
+	local_obj = minimize_obj__new("local.o", l);
+	relo(local_obj, "kprobe/a", 2, "0", CORE_TYPE_ID_LOCAL);
+	CHECK(minimize__types_suffice(&local_obj, 1));
+	objs[0] = local_obj;
+	objs[1] = types_obj;
+	CHECK(minimize__types_suffice(objs, 2));
+
+	minimize__free_obj(types_obj);
+	minimize__free_obj(var_obj);
+	minimize__free_obj(func_obj);
+	minimize__free_obj(local_obj);
+}
+
 int main(void)
 {
 	msg__set_level(MSG_QUIET);
@@ -411,6 +471,7 @@ int main(void)
 	test_split();
 	test_bad_access();
 	test_deterministic();
+	test_types_suffice();
 	if (failures) {
 		fprintf(stderr, "minimize-rules: %d checks failed\n", failures);
 		return 1;
