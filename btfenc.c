@@ -328,9 +328,6 @@ struct run {
 	int nr_objs;
 	/* the objects' records need no FUNC, VAR or DATASEC (--min) */
 	bool types_suffice;
-	/* read DWARF for types alone; set when the last read did */
-	bool types_only;
-	bool read_types_only;
 	struct timespec t_phase;
 };
 
@@ -586,7 +583,8 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		.gen_floats = r->o->features & BTF_FEAT_FLOAT,
 		.features = r->o->features,
 		.lang_exclude = r->o->lang_exclude,
-		.types_only = r->types_only,
+		/* minimizing a kernel: see minimize__types_suffice */
+		.types_only = r->nr_objs && r->types_suffice && !r->base,
 	};
 	/* every name went in through btf_table__add_str (dwarf/dwarf_merge.c) */
 	struct dedup_opts dopts = { .strs_from_table = true };
@@ -609,8 +607,7 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		ropts.unit_merged = stream_unit;
 		ropts.unit_merged_ctx = stream;
 	}
-	r->read_types_only = r->types_only;
-	if (r->types_only && r->o->stats)
+	if (ropts.types_only && r->o->stats)
 		fprintf(stderr, "btfenc: stats: %s: reading types only (no CO-RE "
 			"record needs functions or variables)\n", input);
 	err = dwarf_reader__load(input, tab, &ropts);
@@ -758,48 +755,6 @@ static int write_output(struct run *r, const char *input, struct btf_table *tab,
 	return err;
 }
 
-static bool table_has_kind(const struct btf_table *tab, unsigned int kind)
-{
-	uint32_t id, n = btf_table__type_cnt(tab);
-
-	for (id = btf_table__start_id(tab); id < n; id++)
-		if (btf_kind(btf_table__type(tab, id)) == kind)
-			return true;
-	return false;
-}
-
-/*
- * The input's types, minimized when there are objects.  A kernel's DWARF
- * is read for types alone when the records need no functions or
- * variables (minimize__types_suffice); when a record still kept a
- * FUNC_PROTO, whose class may hold a function's prototype that came first,
- * it is read again whole, so the result never depends on the shortcut.
- */
-static int load_target(struct run *r, const char *input, struct btf_table **tab)
-{
-	int err;
-
-	r->types_only = r->nr_objs && r->types_suffice && !r->base;
-	r->read_types_only = false;
-	err = load_input(r, input, tab);
-	if (err || !r->nr_objs)
-		return err;
-	err = minimize_target(r, input, tab);
-	if (err || !r->read_types_only ||
-	    !table_has_kind(*tab, BTF_KIND_FUNC_PROTO))
-		return err;
-	msg__info("%s: a function prototype is kept: reading the functions too",
-		  input);
-	if (r->o->stats)
-		fprintf(stderr, "btfenc: stats: %s: a function prototype is kept: "
-			"reading again with the functions\n", input);
-	btf_table__free(*tab);
-	*tab = NULL;
-	r->types_only = false;
-	err = load_input(r, input, tab);
-	return err ? err : minimize_target(r, input, tab);
-}
-
 static int run_one(struct run *r, const char *input)
 {
 	const struct btfenc_opts *o = r->o;
@@ -807,7 +762,9 @@ static int run_one(struct run *r, const char *input)
 	char *path = NULL;
 	int err;
 
-	err = load_target(r, input, &tab);
+	err = load_input(r, input, &tab);
+	if (!err && r->nr_objs)
+		err = minimize_target(r, input, &tab);
 	if (!err && r->batch) {
 		path = batch__output_path(r->batch, input);
 		err = path ? 0 : -EINVAL;

@@ -58,15 +58,6 @@ const struct func_syms *funcs__select_symbol(const struct dwarf_file *f,
 	return fc->external ? &no_symbols : NULL;
 }
 
-/* No function gets a FUNC (dwarf_reader_opts.types_only) */
-const struct func_syms *funcs__select_none(const struct dwarf_file *f,
-					   const struct func_cand *fc)
-{
-	(void)f;
-	(void)fc;
-	return NULL;
-}
-
 /* The subprogram or parameter a concrete instance stands for, if any */
 static bool fn_origin(struct die_attrs *da, struct die_attrs *oda)
 {
@@ -524,7 +515,7 @@ int funcs__subprogram(struct cu_enc *e, Dwarf_Die *die)
 	if (attrs__has(&da, AS_DECLARATION))
 		return 0;
 	/* types alone: only the types the body defines */
-	if (e->file->select_func == funcs__select_none)
+	if (e->file->types_only)
 		return fn_children(e, die, &fi);
 	fn_read(e, die, &da, &fi);
 	fc.name = fi.name;

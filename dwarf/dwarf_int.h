@@ -125,6 +125,7 @@ struct dwarf_file {
 	bool clone_funcs;	/* optimized_func: NAME.isra.N counts for NAME */
 	bool consistent_funcs;	/* leave out NAMEs whose prototypes disagree */
 	bool kfunc_tags;	/* bpf_kfunc DECL_TAGs */
+	bool types_only;	/* no FUNC, nor anything only functions need */
 	unsigned int nr_lang_exclude;
 	unsigned int lang_exclude[MAX_LANG_EXCLUDE];	/* DW_LANG_* */
 	bool is_rel;		/* ET_REL: symbol values are section-relative */
@@ -552,8 +553,6 @@ struct func_cand {
 
 const struct func_syms *funcs__select_symbol(const struct dwarf_file *f,
 					     const struct func_cand *fc);
-const struct func_syms *funcs__select_none(const struct dwarf_file *f,
-					   const struct func_cand *fc);
 
 /*
  * dwarf_units.c: encode every unit (on opts->nr_threads workers; 0: one

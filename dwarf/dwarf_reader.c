@@ -290,10 +290,9 @@ static void file_set_opts(struct dwarf_file *f,
 	f->consistent_funcs = feat & BTF_FEAT_CONSISTENT_FUNC;
 	f->kfunc_tags = feat & BTF_FEAT_DECL_TAG_KFUNCS;
 	f->select_func = funcs__select_symbol;
-	if (opts && opts->types_only) {
+	f->types_only = opts && opts->types_only;
+	if (f->types_only)
 		f->vars = f->global_vars = f->kfunc_tags = false;
-		f->select_func = funcs__select_none;
-	}
 }
 
 int dwarf_reader__load(const char *path, struct btf_table *tab,
@@ -307,7 +306,8 @@ int dwarf_reader__load(const char *path, struct btf_table *tab,
 	err = file_set_langs(&f, opts ? opts->lang_exclude : NULL);
 	if (!err)
 		err = file_open(&f, path);
-	if (!err)
+	/* symbols place functions and variables only */
+	if (!err && !f.types_only)
 		err = syms__load(&f);
 	if (!err) {
 		m = merge__new(tab, &f);

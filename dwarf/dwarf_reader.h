@@ -38,9 +38,13 @@ struct dwarf_reader_opts {
 	unsigned int features;
 	/*
 	 * Types alone: no FUNC or prototype of a function, no VAR, DATASEC or
-	 * kfunc DECL_TAG.  Function bodies are still walked for the types
-	 * they define, so every type record, and their order, is what a full
-	 * load gives; only the records those kinds would add are missing.
+	 * kfunc DECL_TAG, and the symbol table is not read.  Function bodies
+	 * are still walked for the types they define, and a full load puts
+	 * functions, their prototypes and variables after every unit's types,
+	 * so the type records are the same, with the same IDs.  That takes
+	 * every type DIE being reached by the walk, not only by a parameter or
+	 * variable that refers to it: so it is with C from gcc and clang (a
+	 * type is defined at file scope or in a function's body).
 	 */
 	bool types_only;
 	/* comma-separated DW_AT_language names whose units are skipped */

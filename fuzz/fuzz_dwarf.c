@@ -3,7 +3,8 @@
  * Fuzz target: the DWARF reader on small ELF files (dwarf_reader__load on a
  * memfd path, one thread), then the written form of what it produced, and
  * dedup two ways: streamed along with reading and after it.  The two must
- * agree, on the result or on the error; a difference aborts.
+ * agree, on the result or on the error; a difference aborts.  The types
+ * alone (dwarf_reader_opts.types_only, as --min reads) are read too.
  */
 #define _GNU_SOURCE	/* memfd_create, in fuzz_common.h */
 #include <stdint.h>
@@ -31,14 +32,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct dedup_opts dopts = { .strs_from_table = true };
 	struct btf_table *tab = btf_table__new(), *streamed = btf_table__new();
+	struct btf_table *types = btf_table__new();
 	struct dedup_stream *s = streamed ? dedup__stream_new(streamed) : NULL;
 	const char *path = fuzz_memfd_path(data, size);
 	int err, serr;
 	void *blob;
 	size_t len;
 
-	if (!tab || !s)
+	if (!tab || !s || !types)
 		goto out;
+	opts.types_only = true;
+	dwarf_reader__load(path, types, &opts);
+	opts.types_only = false;
 	err = dwarf_reader__load(path, tab, &opts);
 	if (!err && !btf_io__raw_data(tab, &blob, &len))
 		free(blob);
@@ -56,5 +61,6 @@ out:
 	dedup__stream_free(s);
 	btf_table__free(streamed);
 	btf_table__free(tab);
+	btf_table__free(types);
 	return 0;
 }

@@ -55,14 +55,15 @@ void minimize__free_obj(struct minimize_obj *obj);
 unsigned long minimize__obj_nr_relos(const struct minimize_obj *obj);
 
 /*
- * Whether the records of @objs can be resolved against a table that holds
- * no FUNC, VAR, DATASEC or DECL_TAG, nor the FUNC_PROTOs of functions, as
- * against the whole table: true when no record (other than TYPE_ID_LOCAL)
- * has a root of those kinds, since candidates are of the root's kind.
- * Marking may still reach a FUNC_PROTO through a type-based record, and
- * in the whole table that prototype's class may hold a function's
- * prototype that comes first: a caller that took the shortcut checks its
- * result for FUNC_PROTOs and uses the whole table when there is one.
+ * Whether minimizing for @objs gives the same bytes from a kernel's types
+ * alone (dwarf_reader_opts.types_only: its types first, as in the whole
+ * table, then no FUNC, function prototype, VAR, DATASEC or kfunc
+ * DECL_TAG) as from the whole table: true when no record other than
+ * TYPE_ID_LOCAL has a root of those kinds.  Candidates are of the root's
+ * kind, and from a root that is a type, marking follows only what types
+ * refer to, never a function or variable; a prototype it reaches is a
+ * type's (a function's comes after every type, so it never starts the
+ * class).
  */
 bool minimize__types_suffice(struct minimize_obj *const *objs, int nr_objs);
 

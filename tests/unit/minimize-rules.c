@@ -401,6 +401,22 @@ static void test_deterministic(void)
 	btf_table__free(t);
 }
 
+/* An object on a copy of @l with one record of @kind on @type_id */
+static struct minimize_obj *one_relo(const struct btf_table *l, uint32_t type_id,
+				     unsigned int kind)
+{
+	struct btf_table *copy = must(btf_table__new());
+	struct minimize_obj *obj;
+	uint32_t id;
+
+	for (id = 1; id < btf_table__type_cnt(l); id++)
+		if (btf_table__add_copy(copy, l, id, NULL, NULL) < 0)
+			exit(1);
+	obj = minimize_obj__new("one.o", copy);
+	relo(obj, "kprobe/a", type_id, "0", kind);
+	return obj;
+}
+
 /*
  * minimize__types_suffice: candidates are of the root's kind, so only a
  * root that is a FUNC, VAR, DATASEC or DECL_TAG needs those records in the
@@ -409,55 +425,119 @@ static void test_deterministic(void)
 static void test_types_suffice(void)
 {
 	struct btf_table *l = must(btf_table__new());
-	struct minimize_obj *types_obj, *var_obj, *func_obj, *local_obj;
-	struct minimize_obj *objs[2];
+	struct minimize_obj *objs[2], *types_obj;
+	static const struct {
+		uint32_t id;
+		unsigned int kind;
+		bool suffice;
+	} cases[] = {
+		{ 2, CORE_FIELD_BYTE_OFFSET, true },	/* struct */
+		{ 3, CORE_TYPE_EXISTS, true },		/* typedef */
+		{ 5, CORE_TYPE_SIZE, true },		/* FUNC_PROTO */
+		{ 4, CORE_TYPE_EXISTS, false },		/* VAR */
+		{ 4, CORE_TYPE_ID_LOCAL, true },
+		{ 6, CORE_TYPE_ID_TARGET, false },	/* FUNC */
+		{ 7, CORE_TYPE_EXISTS, false },		/* DATASEC */
+		{ 8, CORE_TYPE_EXISTS, false },		/* DECL_TAG */
+	};
+	size_t i;
 
-	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
-	btf_table__add_composite(l, BTF_KIND_STRUCT, "s", 4);		/* 2 */
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);	/* 1 */
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "s", 4);	/* 2 */
 	btf_table__add_member(l, "x", 1, 0, 0);
-	btf_table__add_ref(l, BTF_KIND_TYPEDEF, "s_t", 2);		/* 3 */
-	btf_table__add_var(l, "v", 1, BTF_LINKAGE_GLOBAL);				/* 4 */
-	btf_table__add_func_proto(l, 1);				/* 5 */
-	btf_table__add_func(l, "f", BTF_LINKAGE_GLOBAL, 5);				/* 6 */
+	btf_table__add_ref(l, BTF_KIND_TYPEDEF, "s_t", 2);	/* 3 */
+	btf_table__add_var(l, "v", 1, BTF_LINKAGE_GLOBAL);	/* 4 */
+	btf_table__add_func_proto(l, 1);			/* 5 */
+	btf_table__add_func(l, "f", BTF_LINKAGE_GLOBAL, 5);	/* 6 */
+	btf_table__add_datasec(l, ".data", 4);			/* 7 */
+	btf_table__add_secinfo(l, 4, 0, 4);
+	btf_table__add_decl_tag(l, "tag", 2, -1);		/* 8 */
 
-	types_obj = minimize_obj__new("types.o", l);
-	relo(types_obj, "kprobe/a", 2, "0:0", CORE_FIELD_BYTE_OFFSET);
-	relo(types_obj, "kprobe/a", 3, "0", CORE_TYPE_EXISTS);
-	relo(types_obj, "kprobe/a", 1, "0", CORE_TYPE_SIZE);
-	CHECK(minimize__types_suffice(&types_obj, 1));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct minimize_obj *obj = one_relo(l, cases[i].id, cases[i].kind);
 
-	l = must(btf_table__new());
-	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
-	btf_table__add_var(l, "v", 1, BTF_LINKAGE_GLOBAL);				/* 2 */
-	var_obj = minimize_obj__new("var.o", l);
-	relo(var_obj, "kprobe/a", 2, "0", CORE_TYPE_EXISTS);
-	CHECK(!minimize__types_suffice(&var_obj, 1));
-	objs[0] = types_obj;
-	objs[1] = var_obj;
+		if (minimize__types_suffice(&obj, 1) != cases[i].suffice) {
+			fprintf(stderr, "types_suffice: case %zu wrong\n", i);
+			failures++;
+		}
+		minimize__free_obj(obj);
+	}
+	/* one object that needs more is enough */
+	objs[0] = one_relo(l, 2, CORE_FIELD_BYTE_OFFSET);
+	objs[1] = one_relo(l, 4, CORE_TYPE_EXISTS);
+	CHECK(minimize__types_suffice(objs, 1));
 	CHECK(!minimize__types_suffice(objs, 2));
-
-	l = must(btf_table__new());
-	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
-	btf_table__add_func_proto(l, 1);				/* 2 */
-	btf_table__add_func(l, "f", BTF_LINKAGE_GLOBAL, 2);				/* 3 */
-	func_obj = minimize_obj__new("func.o", l);
-	relo(func_obj, "kprobe/a", 3, "0", CORE_TYPE_ID_TARGET);
-	CHECK(!minimize__types_suffice(&func_obj, 1));
-
-	l = must(btf_table__new());
-	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);		/* 1 */
-	btf_table__add_var(l, "v", 1, BTF_LINKAGE_GLOBAL);				/* 2 */
-	local_obj = minimize_obj__new("local.o", l);
-	relo(local_obj, "kprobe/a", 2, "0", CORE_TYPE_ID_LOCAL);
-	CHECK(minimize__types_suffice(&local_obj, 1));
-	objs[0] = local_obj;
-	objs[1] = types_obj;
+	minimize__free_obj(objs[1]);
+	objs[1] = one_relo(l, 3, CORE_TYPE_EXISTS);
 	CHECK(minimize__types_suffice(objs, 2));
-
+	types_obj = objs[0];
+	minimize__free_obj(objs[1]);
 	minimize__free_obj(types_obj);
-	minimize__free_obj(var_obj);
-	minimize__free_obj(func_obj);
-	minimize__free_obj(local_obj);
+	btf_table__free(l);
+}
+
+/*
+ * What types_suffice stands on: functions, their prototypes, variables
+ * and DATASECs after the types change nothing minimizing keeps, even with
+ * a prototype kept (a typedef of a function pointer, as irq_handler_t)
+ * that a function shares.
+ */
+static void add_kernel_types(struct btf_table *t)
+{
+	btf_table__add_int(t, "int", 4, BTF_INT_SIGNED, 32);	/* 1 */
+	btf_table__add_ref(t, BTF_KIND_PTR, NULL, 0);		/* 2 */
+	btf_table__add_func_proto(t, 1);			/* 3 */
+	btf_table__add_param(t, NULL, 1);
+	btf_table__add_param(t, NULL, 2);
+	btf_table__add_ref(t, BTF_KIND_PTR, NULL, 3);		/* 4 */
+	btf_table__add_ref(t, BTF_KIND_TYPEDEF, "handler_t", 4);	/* 5 */
+	btf_table__add_composite(t, BTF_KIND_STRUCT, "action", 16);	/* 6 */
+	btf_table__add_member(t, "handler", 5, 0, 0);
+	btf_table__add_member(t, "irq", 1, 64, 0);
+}
+
+static void test_functions_after_types(void)
+{
+	struct btf_table *types = must(btf_table__new());
+	struct btf_table *whole = must(btf_table__new());
+	struct btf_table *l = must(btf_table__new());
+	struct btf_table *out_types = NULL, *out_whole = NULL;
+	struct minimize_obj *obj;
+	int proto;
+
+	add_kernel_types(types);
+	add_kernel_types(whole);
+	proto = btf_table__add_func_proto(whole, 1);		/* 7 */
+	btf_table__add_param(whole, "irq", 1);
+	btf_table__add_param(whole, "dev", 2);
+	btf_table__add_func(whole, "my_handler", BTF_LINKAGE_GLOBAL, proto);
+	btf_table__add_var(whole, "count", 1, BTF_LINKAGE_GLOBAL);	/* 9 */
+	btf_table__add_datasec(whole, ".data..percpu", 4);	/* 10 */
+	btf_table__add_secinfo(whole, 9, 0, 4);
+
+	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);	/* 1 */
+	btf_table__add_ref(l, BTF_KIND_PTR, NULL, 0);		/* 2 */
+	btf_table__add_func_proto(l, 1);			/* 3 */
+	btf_table__add_param(l, NULL, 1);
+	btf_table__add_param(l, NULL, 2);
+	btf_table__add_ref(l, BTF_KIND_PTR, NULL, 3);		/* 4 */
+	btf_table__add_ref(l, BTF_KIND_TYPEDEF, "handler_t", 4);	/* 5 */
+	btf_table__add_composite(l, BTF_KIND_STRUCT, "action", 16);	/* 6 */
+	btf_table__add_member(l, "irq", 1, 64, 0);
+	obj = minimize_obj__new("funcs.o", l);
+	relo(obj, "kprobe/a", 5, "0", CORE_TYPE_EXISTS);
+	relo(obj, "kprobe/a", 6, "0:0", CORE_FIELD_BYTE_OFFSET);
+
+	CHECK(minimize__types_suffice(&obj, 1));
+	CHECK(run(types, obj, false, &out_types) == 0);
+	CHECK(run(whole, obj, false, &out_whole) == 0);
+	CHECK(out_types && count_kind(out_types, BTF_KIND_FUNC_PROTO) == 1);
+	CHECK(out_types && out_whole && btf_table__same_bytes(out_types, out_whole));
+	btf_table__free(out_types);
+	btf_table__free(out_whole);
+	minimize__free_obj(obj);
+	btf_table__free(types);
+	btf_table__free(whole);
 }
 
 int main(void)
@@ -472,6 +552,7 @@ int main(void)
 	test_bad_access();
 	test_deterministic();
 	test_types_suffice();
+	test_functions_after_types();
 	if (failures) {
 		fprintf(stderr, "minimize-rules: %d checks failed\n", failures);
 		return 1;
