@@ -423,6 +423,26 @@ int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da)
 	return 0;
 }
 
+const unsigned char *attrs__skip(struct cu_enc *e, Dwarf_Die *die, int *tag,
+				 bool *children)
+{
+	struct abbrev_cache *c = &e->s->abbrevs;
+	const struct abbrev_spec *spec;
+	const unsigned char *p;
+	uint32_t i;
+
+	spec = attrs_spec(e, die, &p);
+	if (!spec)
+		return NULL;
+	*tag = spec->tag;
+	*children = spec->children;
+	if (spec->len >= 0)
+		return spec->len <= e->unit_end - p ? p + spec->len : NULL;
+	for (i = 0; i < spec->nr && p; i++)
+		p = form_skip(e, c->attrs[spec->first + i].form, p);
+	return p;
+}
+
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 {
 	struct abbrev_cache *c = &e->s->abbrevs;

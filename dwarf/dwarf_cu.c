@@ -68,6 +68,7 @@ void cu_scratch__free(struct cu_scratch *s)
 	free(s->tags);
 	free(s->members);
 	free(s->rec);
+	free(s->scan);
 	free(s->touched);
 	free(s->abbrevs.specs);
 	free(s->abbrevs.attrs);
@@ -275,6 +276,113 @@ int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
 	if (!err && r < 0)
 		err = cu__error(e, &child, -EINVAL, "cannot read the next DIE: %s",
 				dwarf_errmsg(-1));
+	return err;
+}
+
+/* Deeper scopes in one function body are walked with libdw */
+#define SCAN_MAX_DEPTH 64
+
+enum scan_act {
+	SCAN_NONE,	/* nothing to do, nor in its children */
+	SCAN_VISIT,	/* to visit, which reads its children itself */
+	SCAN_ENTER,	/* a scope: its children are looked at */
+};
+
+/*
+ * What the walk does with a DIE of @tag in a function body: cu__visit's
+ * cases, and at @depth 1 fn_children's (dwarf_funcs.c), which takes the
+ * parameters and decl tags when the function gets a FUNC (@params).
+ */
+static enum scan_act cu_scan_act(const struct cu_enc *e, int tag,
+				 unsigned int depth, bool params)
+{
+	if (types__is_type_tag(tag))
+		return SCAN_VISIT;
+	switch (tag) {
+	case DW_TAG_subprogram:
+		return SCAN_VISIT;
+	case DW_TAG_variable:
+		return e->file->vars || e->file->global_vars ? SCAN_VISIT :
+		       SCAN_NONE;
+	case DW_TAG_lexical_block: case DW_TAG_inlined_subroutine:
+	case DW_TAG_namespace:
+		return SCAN_ENTER;
+	case DW_TAG_unspecified_parameters:
+		return depth == 1 ? SCAN_VISIT : SCAN_NONE;
+	case DW_TAG_formal_parameter: case DW_TAG_LLVM_annotation:
+		return depth == 1 && params ? SCAN_VISIT : SCAN_NONE;
+	default:
+		/* other tags are mapped and warned of */
+		return cu_ignored_tag(tag) ? SCAN_NONE : SCAN_VISIT;
+	}
+}
+
+static int cu_scan_push(struct cu_scratch *s, const void *addr,
+			unsigned int depth)
+{
+	if (util__ensure_cap((void **)&s->scan, &s->scan_cap, sizeof(*s->scan),
+			     s->nr_scan + 1))
+		return -ENOMEM;
+	s->scan[s->nr_scan].addr = addr;
+	s->scan[s->nr_scan++].depth = depth;
+	return 0;
+}
+
+/*
+ * The body is read DIE by DIE from its bytes: abbreviation code, attribute
+ * sizes, children or not, a null entry ending each level.  Most of a
+ * kernel's DIEs are in function bodies (scopes, inlined calls, call sites,
+ * locals), and walking them with libdw costs more than reading them so.
+ * The DIEs found are pushed on the scratch stack (a nested function is
+ * scanned while its parent's DIEs are being visited).
+ */
+int cu__scan_body(struct cu_enc *e, Dwarf_Die *die, bool params,
+		  size_t *first)
+{
+	struct cu_scratch *s = e->s;
+	bool enter[SCAN_MAX_DEPTH + 1];
+	unsigned int depth = 1;
+	const unsigned char *p;
+	enum scan_act act;
+	bool children;
+	Dwarf_Die d;
+	int tag, err = 0;
+
+	*first = s->nr_scan;
+	p = attrs__skip(e, die, &tag, &children);
+	if (!p)
+		return 1;
+	if (!children)
+		return 0;
+	enter[1] = true;
+	while (depth && !err) {
+		if (p >= e->unit_end) {
+			err = 1;
+			break;
+		}
+		if (!*p) {
+			p++;
+			depth--;
+			continue;
+		}
+		memset(&d, 0, sizeof(d));
+		d.addr = (void *)p;
+		d.cu = e->cu;
+		p = attrs__skip(e, &d, &tag, &children);
+		if (!p) {
+			err = 1;
+			break;
+		}
+		act = enter[depth] ? cu_scan_act(e, tag, depth, params) : SCAN_NONE;
+		if (act == SCAN_VISIT)
+			err = cu_scan_push(s, d.addr, depth);
+		if (children && depth == SCAN_MAX_DEPTH)
+			err = 1;
+		else if (children)
+			enter[++depth] = act == SCAN_ENTER;
+	}
+	if (err)
+		s->nr_scan = *first;
 	return err;
 }
 

@@ -418,32 +418,68 @@ static void fn_read(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da,
  * the kernel's DIEs) and decl tags onto the stacks; everything else is a
  * scope that may define types, variables and nested functions.
  */
-static int fn_children(struct cu_enc *e, Dwarf_Die *die, struct fn_info *fi)
+static int fn_child(struct cu_enc *e, Dwarf_Die *child, struct fn_info *fi,
+		    int *idx)
+{
+	const char *value;
+	int tag = attrs__tag(e, child);
+
+	if (tag == DW_TAG_formal_parameter) {
+		if (fi->wanted)
+			return fn_push_param(e, child, (*idx)++, &fi->unnamed);
+	} else if (tag == DW_TAG_unspecified_parameters) {
+		fi->varargs = true;
+	} else if (tag == DW_TAG_LLVM_annotation) {
+		value = fi->wanted ? cu__annotation(child, "btf_decl_tag") : NULL;
+		if (value)
+			return cu__push_decl_tag(e, value, -1);
+	} else {
+		return cu__visit(e, child);
+	}
+	return 0;
+}
+
+/* The children walked with libdw */
+static int fn_walk_children(struct cu_enc *e, Dwarf_Die *die, struct fn_info *fi)
 {
 	Dwarf_Die child;
-	const char *value;
-	int idx = 0, err = 0, tag;
+	int idx = 0, err = 0;
 
 	if (!dwarf_haschildren(die) || dwarf_child(die, &child))
 		return 0;
 	e->depth++;
-	do {
-		tag = attrs__tag(e, &child);
-		if (tag == DW_TAG_formal_parameter) {
-			if (fi->wanted)
-				err = fn_push_param(e, &child, idx++, &fi->unnamed);
-		} else if (tag == DW_TAG_unspecified_parameters) {
-			fi->varargs = true;
-		} else if (tag == DW_TAG_LLVM_annotation) {
-			value = fi->wanted ? cu__annotation(&child, "btf_decl_tag") :
-				NULL;
-			if (value)
-				err = cu__push_decl_tag(e, value, -1);
-		} else {
-			err = cu__visit(e, &child);
-		}
-	} while (!err && attrs__sibling(e, &child, &child) == 0);
+	do
+		err = fn_child(e, &child, fi, &idx);
+	while (!err && attrs__sibling(e, &child, &child) == 0);
 	e->depth--;
+	return err;
+}
+
+/*
+ * The DIEs of the body that have something to do (cu__scan_body), in
+ * order: the function's own children as above, deeper ones visited.
+ */
+static int fn_children(struct cu_enc *e, Dwarf_Die *die, struct fn_info *fi)
+{
+	struct cu_scratch *s = e->s;
+	unsigned int top = e->depth;
+	size_t first, i;
+	int idx = 0, err;
+	Dwarf_Die d;
+
+	err = cu__scan_body(e, die, fi->wanted, &first);
+	if (err)
+		return err == 1 ? fn_walk_children(e, die, fi) : err;
+	for (i = first; i < s->nr_scan && !err; i++) {
+		memset(&d, 0, sizeof(d));
+		d.addr = (void *)s->scan[i].addr;
+		d.cu = e->cu;
+		e->depth = top + s->scan[i].depth;
+		err = s->scan[i].depth == 1 ? fn_child(e, &d, fi, &idx) :
+		      cu__visit(e, &d);
+	}
+	e->depth = top;
+	s->nr_scan = first;
 	return err;
 }
 

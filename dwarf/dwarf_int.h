@@ -369,6 +369,9 @@ struct cu_scratch {
 	size_t members_cap;
 	char *rec;			/* the record being built */
 	size_t rec_cap;
+	struct scan_item *scan;		/* cu__scan_body's DIEs to visit */
+	size_t nr_scan;
+	size_t scan_cap;
 	uint32_t *touched;		/* map slots to clear after the unit */
 	size_t nr_touched;
 	size_t touched_cap;
@@ -377,6 +380,12 @@ struct cu_scratch {
 };
 
 void cu_scratch__free(struct cu_scratch *s);
+
+/* A DIE cu__scan_body found, to visit: where it is, its depth below the body */
+struct scan_item {
+	const void *addr;
+	unsigned int depth;
+};
 
 /*
  * Encode the unit whose header is at @off and whose successor's header is
@@ -465,6 +474,13 @@ int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da);
 /* dwarf_siblingof */
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
 /*
+ * Where @die's attributes end (its first child or next sibling begins),
+ * with its tag and whether it has children; NULL when the fast path does
+ * not read it.
+ */
+const unsigned char *attrs__skip(struct cu_enc *e, Dwarf_Die *die, int *tag,
+				 bool *children);
+/*
  * The DIE offset a reference to the unit's own DIEs gives, with *@ok;
  * *@ok false when the caller is to ask libdw (another form, out of bounds).
  */
@@ -475,6 +491,18 @@ Dwarf_Off attrs__ref_off(struct cu_enc *e, struct die_attrs *da,
 int cu__visit(struct cu_enc *e, Dwarf_Die *die);
 /* cu__visit on every child of @die */
 int cu__visit_children(struct cu_enc *e, Dwarf_Die *die);
+/*
+ * The DIEs of function @die's body that the walk has something to do with
+ * (types, nested functions, variables when they are encoded, unknown tags;
+ * among its own children also the parameters and decl tags when @params,
+ * and unspecified parameters), found by reading the body here rather than
+ * walking it with libdw.  0: they are e->s->scan[*@first ..
+ * e->s->nr_scan - 1] with their depths (1: a child of @die), for the
+ * caller to visit in order and then pop (nr_scan = *@first); 1: the body
+ * cannot be read so (walk it with libdw); -errno.
+ */
+int cu__scan_body(struct cu_enc *e, Dwarf_Die *die, bool params,
+		  size_t *first);
 /* Record that @die stands for local type @id (0: void) */
 void cu__map(struct cu_enc *e, Dwarf_Die *die, uint32_t id);
 void cu__map_alias(struct cu_enc *e, Dwarf_Die *die, Dwarf_Off target);
