@@ -445,21 +445,14 @@ const unsigned char *attrs__skip(struct cu_enc *e, Dwarf_Die *die, int *tag,
 
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 {
-	struct abbrev_cache *c = &e->s->abbrevs;
-	const struct abbrev_spec *spec;
-	const unsigned char *p;
 	Dwarf_CU *cu = die->cu;
-	uint32_t i;
+	const unsigned char *p;
+	bool children;
+	int tag;
 
-	spec = attrs_spec(e, die, &p);
+	p = attrs__skip(e, die, &tag, &children);
 	/* a DIE with children: libdw follows DW_AT_sibling or walks them */
-	if (!spec || spec->children)
-		return dwarf_siblingof(die, out);
-	if (spec->len >= 0)
-		p = spec->len <= e->unit_end - p ? p + spec->len : NULL;
-	for (i = 0; i < spec->nr && p && spec->len < 0; i++)
-		p = form_skip(e, c->attrs[spec->first + i].form, p);
-	if (!p)
+	if (!p || children)
 		return dwarf_siblingof(die, out);
 	/* the end of the unit, or of the level (libdw leaves *out alone) */
 	if (p >= e->unit_end || !*p)

@@ -233,6 +233,7 @@ static bool cu_ignored_tag(int tag)
 	}
 }
 
+/* What a function body holds goes through cu_scan_act first: keep both */
 int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 {
 	int tag = attrs__tag(e, die);
@@ -279,7 +280,7 @@ int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
 	return err;
 }
 
-/* Deeper scopes in one function body are walked with libdw */
+/* A body nested deeper than this is walked whole with libdw */
 #define SCAN_MAX_DEPTH 64
 
 enum scan_act {
@@ -290,8 +291,9 @@ enum scan_act {
 
 /*
  * What the walk does with a DIE of @tag in a function body: cu__visit's
- * cases, and at @depth 1 fn_children's (dwarf_funcs.c), which takes the
- * parameters and decl tags when the function gets a FUNC (@params).
+ * cases, and at @depth 1 fn_child's (dwarf_funcs.c), which takes the
+ * parameters and decl tags when the function may get a FUNC (@params).
+ * A case added there must be added here.
  */
 static enum scan_act cu_scan_act(const struct cu_enc *e, int tag,
 				 unsigned int depth, bool params)
@@ -373,12 +375,13 @@ int cu__scan_body(struct cu_enc *e, Dwarf_Die *die, bool params,
 			err = 1;
 			break;
 		}
-		act = enter[depth] ? cu_scan_act(e, tag, depth, params) : SCAN_NONE;
+		act = enter[depth] ? cu_scan_act(e, tag, depth, params) :
+		      SCAN_NONE;
 		if (act == SCAN_VISIT)
 			err = cu_scan_push(s, d.addr, depth);
-		if (children && depth == SCAN_MAX_DEPTH)
+		if (!err && children && depth == SCAN_MAX_DEPTH)
 			err = 1;
-		else if (children)
+		else if (!err && children)
 			enter[++depth] = act == SCAN_ENTER;
 	}
 	if (err)

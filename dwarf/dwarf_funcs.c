@@ -418,6 +418,7 @@ static void fn_read(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da,
  * the kernel's DIEs) and decl tags onto the stacks; everything else is a
  * scope that may define types, variables and nested functions.
  */
+/* One child of the function (cu_scan_act in dwarf_cu.c says which) */
 static int fn_child(struct cu_enc *e, Dwarf_Die *child, struct fn_info *fi,
 		    int *idx)
 {
@@ -440,7 +441,8 @@ static int fn_child(struct cu_enc *e, Dwarf_Die *child, struct fn_info *fi,
 }
 
 /* The children walked with libdw */
-static int fn_walk_children(struct cu_enc *e, Dwarf_Die *die, struct fn_info *fi)
+static int fn_walk_children(struct cu_enc *e, Dwarf_Die *die,
+			    struct fn_info *fi)
 {
 	Dwarf_Die child;
 	int idx = 0, err = 0;

@@ -369,7 +369,7 @@ struct cu_scratch {
 	size_t members_cap;
 	char *rec;			/* the record being built */
 	size_t rec_cap;
-	struct scan_item *scan;		/* cu__scan_body's DIEs to visit */
+	struct scan_item *scan;		/* cu__scan_body's DIEs */
 	size_t nr_scan;
 	size_t scan_cap;
 	uint32_t *touched;		/* map slots to clear after the unit */
