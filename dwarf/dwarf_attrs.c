@@ -443,9 +443,15 @@ const unsigned char *attrs__skip(struct cu_enc *e, Dwarf_Die *die, int *tag,
 	return p;
 }
 
+void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->addr = (void *)addr;
+	out->cu = e->cu;
+}
+
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 {
-	Dwarf_CU *cu = die->cu;
 	const unsigned char *p;
 	bool children;
 	int tag;
@@ -457,9 +463,7 @@ int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 	/* the end of the unit, or of the level (libdw leaves *out alone) */
 	if (p >= e->unit_end || !*p)
 		return 1;
-	memset(out, 0, sizeof(*out));
-	out->addr = (void *)p;
-	out->cu = cu;
+	attrs__die_at(e, p, out);
 	return 0;
 }
 

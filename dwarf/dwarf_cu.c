@@ -367,9 +367,7 @@ int cu__scan_body(struct cu_enc *e, Dwarf_Die *die, bool params,
 			depth--;
 			continue;
 		}
-		memset(&d, 0, sizeof(d));
-		d.addr = (void *)p;
-		d.cu = e->cu;
+		attrs__die_at(e, p, &d);
 		p = attrs__skip(e, &d, &tag, &children);
 		if (!p) {
 			err = 1;

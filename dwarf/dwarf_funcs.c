@@ -414,11 +414,12 @@ static void fn_read(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da,
 }
 
 /*
- * Parameters (only of a function that may get a FUNC: they are a third of
- * the kernel's DIEs) and decl tags onto the stacks; everything else is a
- * scope that may define types, variables and nested functions.
+ * One child of the function: parameters (only of a function that may get
+ * a FUNC: they are a third of the kernel's DIEs) and decl tags onto the
+ * stacks; everything else is a scope that may define types, variables and
+ * nested functions.  cu_scan_act (dwarf_cu.c) says which children come
+ * here.
  */
-/* One child of the function (cu_scan_act in dwarf_cu.c says which) */
 static int fn_child(struct cu_enc *e, Dwarf_Die *child, struct fn_info *fi,
 		    int *idx)
 {
@@ -473,9 +474,7 @@ static int fn_children(struct cu_enc *e, Dwarf_Die *die, struct fn_info *fi)
 	if (err)
 		return err == 1 ? fn_walk_children(e, die, fi) : err;
 	for (i = first; i < s->nr_scan && !err; i++) {
-		memset(&d, 0, sizeof(d));
-		d.addr = (void *)s->scan[i].addr;
-		d.cu = e->cu;
+		attrs__die_at(e, s->scan[i].addr, &d);
 		e->depth = top + s->scan[i].depth;
 		err = s->scan[i].depth == 1 ? fn_child(e, &d, fi, &idx) :
 		      cu__visit(e, &d);

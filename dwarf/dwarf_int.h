@@ -473,6 +473,8 @@ int attrs__tag(struct cu_enc *e, Dwarf_Die *die);
 int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da);
 /* dwarf_siblingof */
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
+/* The DIE at @addr of the unit being encoded, as libdw would make it */
+void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out);
 /*
  * Where @die's attributes end (its first child or next sibling begins),
  * with its tag and whether it has children; NULL when the fast path does

@@ -515,18 +515,11 @@ static void test_functions_after_types(void)
 	btf_table__add_datasec(whole, ".data..percpu", 4);	/* 10 */
 	btf_table__add_secinfo(whole, 9, 0, 4);
 
-	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);	/* 1 */
-	btf_table__add_ref(l, BTF_KIND_PTR, NULL, 0);		/* 2 */
-	btf_table__add_func_proto(l, 1);			/* 3 */
-	btf_table__add_param(l, NULL, 1);
-	btf_table__add_param(l, NULL, 2);
-	btf_table__add_ref(l, BTF_KIND_PTR, NULL, 3);		/* 4 */
-	btf_table__add_ref(l, BTF_KIND_TYPEDEF, "handler_t", 4);	/* 5 */
-	btf_table__add_composite(l, BTF_KIND_STRUCT, "action", 16);	/* 6 */
-	btf_table__add_member(l, "irq", 1, 64, 0);
+	/* the object declares the same types: handler_t and action.irq */
+	add_kernel_types(l);
 	obj = minimize_obj__new("funcs.o", l);
 	relo(obj, "kprobe/a", 5, "0", CORE_TYPE_EXISTS);
-	relo(obj, "kprobe/a", 6, "0:0", CORE_FIELD_BYTE_OFFSET);
+	relo(obj, "kprobe/a", 6, "0:1", CORE_FIELD_BYTE_OFFSET);
 
 	CHECK(minimize__types_suffice(&obj, 1));
 	CHECK(run(types, obj, false, &out_types) == 0);
