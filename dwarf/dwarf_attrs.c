@@ -423,24 +423,33 @@ int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da)
 	return 0;
 }
 
+/* Where the attributes of a DIE of @spec whose values start at @p end */
+static const unsigned char *attrs_end(struct cu_enc *e,
+				      const struct abbrev_spec *spec,
+				      const unsigned char *p)
+{
+	struct abbrev_cache *c = &e->s->abbrevs;
+	uint32_t i;
+
+	if (spec->len >= 0)
+		return spec->len <= e->unit_end - p ? p + spec->len : NULL;
+	for (i = 0; i < spec->nr && p; i++)
+		p = form_skip(e, c->attrs[spec->first + i].form, p);
+	return p;
+}
+
 const unsigned char *attrs__skip(struct cu_enc *e, Dwarf_Die *die, int *tag,
 				 bool *children)
 {
-	struct abbrev_cache *c = &e->s->abbrevs;
 	const struct abbrev_spec *spec;
 	const unsigned char *p;
-	uint32_t i;
 
 	spec = attrs_spec(e, die, &p);
 	if (!spec)
 		return NULL;
 	*tag = spec->tag;
 	*children = spec->children;
-	if (spec->len >= 0)
-		return spec->len <= e->unit_end - p ? p + spec->len : NULL;
-	for (i = 0; i < spec->nr && p; i++)
-		p = form_skip(e, c->attrs[spec->first + i].form, p);
-	return p;
+	return attrs_end(e, spec, p);
 }
 
 void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out)
@@ -452,13 +461,15 @@ void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out)
 
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 {
+	const struct abbrev_spec *spec;
 	const unsigned char *p;
-	bool children;
-	int tag;
 
-	p = attrs__skip(e, die, &tag, &children);
+	spec = attrs_spec(e, die, &p);
 	/* a DIE with children: libdw follows DW_AT_sibling or walks them */
-	if (!p || children)
+	if (!spec || spec->children)
+		return dwarf_siblingof(die, out);
+	p = attrs_end(e, spec, p);
+	if (!p)
 		return dwarf_siblingof(die, out);
 	/* the end of the unit, or of the level (libdw leaves *out alone) */
 	if (p >= e->unit_end || !*p)
