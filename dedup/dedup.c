@@ -85,7 +85,11 @@
  *    through a struct, which is resolved by now, so a cycle of reference
  *    types alone is an error, -ELOOP), then the type is looked up in the
  *    index by its record with referents resolved.  So typedefs, arrays and
- *    pointers whose targets merged merge too.
+ *    pointers whose targets merged merge too.  Records of a name, an info
+ *    and one referent (pointers, modifiers, typedefs, FUNCs: most of a
+ *    kernel's types) have a table of their own outside a split table,
+ *    keyed by just those three, with the referent resolved (d->ref1):
+ *    the same key, without the index's callbacks.
  *
  * 6. Compaction: each class gets a new ID in order of first occurrence and
  *    its canonical record is copied with btf_table__add_copy, which
@@ -419,6 +423,7 @@ static void dedup_fini(struct dedup *d)
 	free(d->flags);
 	free(d->cands.v);
 	hmap__free(d->index);
+	free(d->ref1);
 	free(d->hypot_keys.v);
 	free(d->stack.v);
 	free(d->ident_stack.v);
@@ -561,6 +566,84 @@ static int dedup_fwds(struct dedup *d)
 	return err;
 }
 
+/* Whether pass 5 looks @t up in d->ref1 rather than the index */
+static bool dedup_is_ref1(const struct dedup *d, const struct btf_type *t)
+{
+	if (d->start_id > 1)
+		return false;	/* a split table's base keys by its own IDs */
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT: case BTF_KIND_TYPEDEF: case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_FUNC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static uint32_t dedup_ref1_slot(const struct dedup *d, uint32_t info,
+				uint32_t name, uint32_t ref)
+{
+	uint64_t h = dedup_mix(dedup_mix(dedup_mix(0, info), name), ref);
+
+	return dedup_fold(h) & d->ref1_mask;
+}
+
+/* Room for one more in d->ref1, at most half full */
+static int dedup_ref1_grow(struct dedup *d)
+{
+	struct dedup_ref1 *old = d->ref1, *e;
+	uint64_t cap = d->ref1_mask ? ((uint64_t)d->ref1_mask + 1) * 2 : 4096;
+	uint32_t i, j, old_mask = d->ref1_mask;
+
+	if ((uint64_t)(d->nr_ref1 + 1) * 2 <= (uint64_t)d->ref1_mask + 1)
+		return 0;
+	if (cap > UINT32_MAX)
+		return -E2BIG;
+	d->ref1 = calloc(cap, sizeof(*d->ref1));
+	if (!d->ref1) {
+		d->ref1 = old;
+		return -ENOMEM;
+	}
+	d->ref1_mask = cap - 1;
+	for (i = 0; old && i <= old_mask; i++) {
+		e = &old[i];
+		if (!e->id)
+			continue;
+		for (j = dedup_ref1_slot(d, e->info, e->name, e->ref);
+		     d->ref1[j].id; j = (j + 1) & d->ref1_mask)
+			;
+		d->ref1[j] = *e;
+	}
+	free(old);
+	return 0;
+}
+
+/* dedup_find_or_add for a dedup_is_ref1 type */
+static int dedup_ref1_find_or_add(struct dedup *d, uint32_t id)
+{
+	const struct btf_type *t = dedup_type(d, id);
+	uint32_t ref = dedup_resolve(d, t->type), i;
+	struct dedup_ref1 *e;
+	int err = dedup_ref1_grow(d);
+
+	if (err)
+		return err;
+	for (i = dedup_ref1_slot(d, t->info, t->name_off, ref); d->ref1[i].id;
+	     i = (i + 1) & d->ref1_mask) {
+		e = &d->ref1[i];
+		if (e->info == t->info && e->name == t->name_off &&
+		    e->ref == ref) {
+			d->map[id] = e->id;
+			return 0;
+		}
+	}
+	d->ref1[i] = (struct dedup_ref1){ t->info, t->name_off, ref, id };
+	d->nr_ref1++;
+	d->map[id] = id;
+	return 0;
+}
+
 static int dedup_ref_push(struct dedup *d, uint32_t ref)
 {
 	if (d->map[ref] == DEDUP_BUSY)
@@ -599,8 +682,10 @@ static int dedup_ref(struct dedup *d, uint32_t root)
 			continue;
 		}
 		s->cnt--;
-		if (d->map[id] == DEDUP_BUSY)
-			err = dedup_find_or_add(d, id);
+		if (d->map[id] != DEDUP_BUSY)
+			continue;
+		err = dedup_is_ref1(d, dedup_type(d, id)) ?
+		      dedup_ref1_find_or_add(d, id) : dedup_find_or_add(d, id);
 	}
 	return err;
 }

@@ -74,6 +74,23 @@ struct dedup {
 	struct dedup_pairs stack;
 	struct dedup_pairs ident_stack;
 	struct dedup_ids ref_stack;
+	/*
+	 * Pass 5 in a table without a base: the canonical PTR, CONST,
+	 * VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG and FUNC records (a name, an
+	 * info and one referent), by name, info and canonical referent: the
+	 * index's key for them, looked up without its callbacks.
+	 */
+	struct dedup_ref1 *ref1;
+	uint32_t ref1_mask;	/* capacity - 1; 0: none yet */
+	uint32_t nr_ref1;
+};
+
+/* A canonical record of one referent; id 0: an empty slot */
+struct dedup_ref1 {
+	uint32_t info;
+	uint32_t name;
+	uint32_t ref;		/* the canonical referent */
+	uint32_t id;
 };
 
 static inline const struct btf_type *dedup_type(const struct dedup *d,
