@@ -135,8 +135,9 @@
  * decide nothing, and no address is hashed.
  *
  * Cost.  Arrays indexed by type ID (records, map, hypot, next: 20 bytes a
- * type, and a byte of flags in a split table) and an index holding the
- * canonical types.  Each CU's graph is walked about once: after a
+ * type, and a byte of flags in a split table), an index holding the
+ * canonical types, and pass 5's table of those of one referent (16 bytes
+ * a slot, at most half full).  Each CU's graph is walked about once: after a
  * successful walk its structs are mapped, and later walks stop at them.
  * A kernel's 3.4 million types take 0.7 s.
  */
@@ -168,6 +169,8 @@ int dedup_ids_grow(struct dedup_ids *s)
  * (dedup_member_key); the other kinds, looked up only once their referents
  * are resolved, by their shallow signature and their referents' canonical
  * IDs (a base record by its own referents: the base does not change).
+ * Outside a split table, the records of one referent are not in the index
+ * but in d->ref1 (pass 5), under that same key.
  */
 static uint32_t dedup_ref_id(const struct dedup *d, uint32_t rec_id,
 			     uint32_t id)
@@ -569,7 +572,7 @@ static int dedup_fwds(struct dedup *d)
 /* Whether pass 5 looks @t up in d->ref1 rather than the index */
 static bool dedup_is_ref1(const struct dedup *d, const struct btf_type *t)
 {
-	if (d->start_id > 1)
+	if (dedup_is_split(d))
 		return false;	/* a split table's base keys by its own IDs */
 	switch (btf_kind(t)) {
 	case BTF_KIND_PTR: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
@@ -596,7 +599,7 @@ static int dedup_ref1_grow(struct dedup *d)
 	uint64_t cap = d->ref1_mask ? ((uint64_t)d->ref1_mask + 1) * 2 : 4096;
 	uint32_t i, j, old_mask = d->ref1_mask;
 
-	if ((uint64_t)(d->nr_ref1 + 1) * 2 <= (uint64_t)d->ref1_mask + 1)
+	if (((uint64_t)d->nr_ref1 + 1) * 2 <= (uint64_t)d->ref1_mask + 1)
 		return 0;
 	if (cap > UINT32_MAX)
 		return -E2BIG;
@@ -623,9 +626,10 @@ static int dedup_ref1_grow(struct dedup *d)
 static int dedup_ref1_find_or_add(struct dedup *d, uint32_t id)
 {
 	const struct btf_type *t = dedup_type(d, id);
-	uint32_t ref = dedup_resolve(d, t->type), i;
+	uint32_t ref = dedup_resolve(d, t->type);
 	struct dedup_ref1 *e;
 	int err = dedup_ref1_grow(d);
+	uint32_t i;
 
 	if (err)
 		return err;
@@ -638,7 +642,9 @@ static int dedup_ref1_find_or_add(struct dedup *d, uint32_t id)
 			return 0;
 		}
 	}
-	d->ref1[i] = (struct dedup_ref1){ t->info, t->name_off, ref, id };
+	d->ref1[i] = (struct dedup_ref1){
+		.info = t->info, .name = t->name_off, .ref = ref, .id = id,
+	};
 	d->nr_ref1++;
 	d->map[id] = id;
 	return 0;

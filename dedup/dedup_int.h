@@ -75,7 +75,7 @@ struct dedup {
 	struct dedup_pairs ident_stack;
 	struct dedup_ids ref_stack;
 	/*
-	 * Pass 5 in a table without a base: the canonical PTR, CONST,
+	 * Pass 5 outside a split table: the canonical PTR, CONST,
 	 * VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG and FUNC records (a name, an
 	 * info and one referent), by name, info and canonical referent: the
 	 * index's key for them, looked up without its callbacks.
