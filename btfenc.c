@@ -608,8 +608,8 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		ropts.unit_merged_ctx = stream;
 	}
 	if (ropts.types_only && r->o->stats)
-		fprintf(stderr, "btfenc: stats: %s: reading types only (no CO-RE "
-			"record needs functions or variables)\n", input);
+		fprintf(stderr, "btfenc: stats: %s: reading types only (no "
+			"CO-RE record needs functions or variables)\n", input);
 	err = dwarf_reader__load(input, tab, &ropts);
 	if (err)
 		progress_end(&prog);

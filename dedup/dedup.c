@@ -433,10 +433,6 @@ static void dedup_fini(struct dedup *d)
 	free(d->ref_stack.v);
 }
 
-/*
- * Names of canonical types that @pick accepts -> the type, or 0 when two
- * such types share the name.
- */
 /* Record @id under @name: the first type of the name, or 0 once two differ */
 static int dedup_name_put(struct hmap *names, uint32_t name, uint32_t id)
 {
@@ -448,6 +444,10 @@ static int dedup_name_put(struct hmap *names, uint32_t name, uint32_t id)
 	return err;
 }
 
+/*
+ * Names of canonical types that @pick accepts -> the type, or 0 when two
+ * such types share the name.
+ */
 static struct hmap *dedup_unique_names(const struct dedup *d,
 				       bool (*pick)(const struct btf_type *t))
 {

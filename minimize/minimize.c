@@ -476,32 +476,37 @@ static int run_obj(struct run *r, const struct minimize_obj *obj)
 	return err;
 }
 
-bool minimize__types_suffice(struct minimize_obj *const *objs, int nr_objs)
+/* Whether record @r of @obj is about a type (not a function or variable) */
+static bool relo_root_is_type(const struct minimize_obj *obj,
+			      const struct core_relo *r)
 {
 	const struct btf_type *t;
+
+	if (r->kind == CORE_TYPE_ID_LOCAL)
+		return true;	/* resolved in the object itself */
+	t = btf_table__type(obj->btf, r->type_id);
+	if (!t)
+		return false;
+	switch (btf_kind(t)) {
+	case BTF_KIND_FUNC: case BTF_KIND_VAR:
+	case BTF_KIND_DATASEC: case BTF_KIND_DECL_TAG:
+		return false;
+	default:
+		return true;
+	}
+}
+
+bool minimize__types_suffice(struct minimize_obj *const *objs, int nr_objs)
+{
 	const struct core_sec *sec;
 	uint32_t s, i;
 	int o;
 
-	for (o = 0; o < nr_objs; o++) {
-		for (s = 0; s < objs[o]->nr_secs; s++) {
-			sec = &objs[o]->secs[s];
-			for (i = 0; i < sec->nr; i++) {
-				if (sec->relos[i].kind == CORE_TYPE_ID_LOCAL)
-					continue;
-				t = btf_table__type(objs[o]->btf, sec->relos[i].type_id);
-				if (!t)
+	for (o = 0; o < nr_objs; o++)
+		for (s = 0; s < objs[o]->nr_secs; s++)
+			for (sec = &objs[o]->secs[s], i = 0; i < sec->nr; i++)
+				if (!relo_root_is_type(objs[o], &sec->relos[i]))
 					return false;
-				switch (btf_kind(t)) {
-				case BTF_KIND_FUNC: case BTF_KIND_VAR:
-				case BTF_KIND_DATASEC: case BTF_KIND_DECL_TAG:
-					return false;
-				default:
-					break;
-				}
-			}
-		}
-	}
 	return true;
 }
 
