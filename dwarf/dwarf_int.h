@@ -97,6 +97,12 @@ struct dwarf_syms {
 	size_t nr_objs;
 };
 
+/* Bytes of the input file: where a section is, as its header says */
+struct file_range {
+	uint64_t off;
+	uint64_t size;
+};
+
 struct func_cand;
 struct dwarf_file;
 struct merge;
@@ -144,6 +150,8 @@ struct dwarf_file {
 	const unsigned char *info;	/* libdw's .debug_info, or NULL */
 	size_t info_size;
 	struct dwarf_syms syms;
+	struct file_range *debug_relocs;	/* see pages__drop_debug_relocs */
+	size_t nr_debug_relocs;
 	func_select_fn select_func;
 };
 
@@ -184,6 +192,14 @@ void pages__init(const struct dwarf_file *f, const char *name,
 		 struct sec_pages *pg);
 /* Release the whole pages of the section below offset @off */
 void pages__release(struct sec_pages *pg, size_t off);
+/*
+ * ET_REL: note where the relocation sections of the debug sections are,
+ * from @elf, a handle on the file opened before libdwfl's (which empties
+ * their headers once it has applied them).  0 or -ENOMEM.
+ */
+int pages__note_debug_relocs(struct dwarf_file *f, Elf *elf);
+/* Once libdwfl has applied them: release their pages, forget them */
+void pages__drop_debug_relocs(struct dwarf_file *f);
 
 /* ---- attributes of one DIE, read in one pass ---- */
 

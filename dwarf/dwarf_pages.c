@@ -18,10 +18,19 @@
  * files libdwfl writes relocated values into the mapping.  So the section
  * must lie in a mapping of the input file itself, at its own file offset,
  * in a file that is not ET_REL; anything else is never released.
+ *
+ * An ET_REL file's relocation sections for its debug sections are another
+ * matter: libdwfl applies them all when it opens the DWARF, writing into
+ * the sections they relocate, never into themselves, and nothing reads
+ * them again.  For a large module they are more bytes than .debug_info
+ * itself (24 bytes for each 4- or 8-byte value relocated), so their whole
+ * pages are released as soon as libdwfl is done with them.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -134,4 +143,105 @@ void pages__release(struct sec_pages *pg, size_t off)
 	if (madvise((void *)from, to - from, MADV_DONTNEED))
 		pg->base = NULL;	/* leave the rest alone */
 	pg->released = to;
+}
+
+/* A relocation section whose target is a debug section */
+static bool pages_is_debug_reloc(Elf *elf, size_t shstrndx,
+				 const GElf_Shdr *sh)
+{
+	Elf_Scn *target;
+	GElf_Shdr tsh;
+	const char *name;
+
+	if (sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA)
+		return false;
+	target = elf_getscn(elf, sh->sh_info);
+	if (!target || !gelf_getshdr(target, &tsh))
+		return false;
+	name = elf_strptr(elf, shstrndx, tsh.sh_name);
+	return name && !strncmp(name, ".debug_", 7);
+}
+
+int pages__note_debug_relocs(struct dwarf_file *f, Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	struct file_range *r;
+	size_t shstrndx, n = 0;
+	GElf_Shdr sh;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return 0;
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) &&
+		    pages_is_debug_reloc(elf, shstrndx, &sh))
+			n++;
+	if (!n)
+		return 0;
+	f->debug_relocs = calloc(n, sizeof(*f->debug_relocs));
+	if (!f->debug_relocs)
+		return -ENOMEM;
+	while ((scn = elf_nextscn(elf, scn)) && f->nr_debug_relocs < n) {
+		if (!gelf_getshdr(scn, &sh) ||
+		    !pages_is_debug_reloc(elf, shstrndx, &sh))
+			continue;
+		r = &f->debug_relocs[f->nr_debug_relocs++];
+		r->off = sh.sh_offset;
+		r->size = sh.sh_size;
+	}
+	return 0;
+}
+
+/*
+ * Whether libdwfl has applied relocation section @scn, which the file has
+ * at @r, and its data is the file's bytes, where @raw maps the file: it
+ * left the header empty and the data where the mapping has the section.
+ * Data in another byte order may have been converted in place.
+ */
+static bool pages_reloc_done(const struct dwarf_file *f, Elf_Scn *scn,
+			     const struct file_range *r, const char *raw)
+{
+	Elf_Data *data;
+	GElf_Shdr sh;
+	bool native = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+
+	if (f->big_endian != native || !gelf_getshdr(scn, &sh) ||
+	    sh.sh_offset != r->off || sh.sh_size)
+		return false;
+	data = elf_getdata(scn, NULL);
+	return data && data->d_buf == raw + r->off;
+}
+
+void pages__drop_debug_relocs(struct dwarf_file *f)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t mask = ~(uintptr_t)(page - 1), from, to;
+	const struct file_range *r;
+	Elf_Scn *scn = NULL;
+	const char *raw;
+	size_t raw_size, i;
+	struct stat st;
+
+	raw = f->nr_debug_relocs ? elf_rawfile(f->elf, &raw_size) : NULL;
+	if (!raw || page <= 0 || stat(f->path, &st))
+		goto out;
+	while ((scn = elf_nextscn(f->elf, scn))) {
+		for (i = 0; i < f->nr_debug_relocs; i++) {
+			r = &f->debug_relocs[i];
+			if (r->off <= raw_size && r->size <= raw_size - r->off &&
+			    pages_reloc_done(f, scn, r, raw))
+				break;
+		}
+		if (i == f->nr_debug_relocs ||
+		    !pages_file_mapped(raw + r->off, r->size, &st, r->off))
+			continue;
+		/* whole pages: the others hold bytes of other sections */
+		from = ((uintptr_t)(raw + r->off) + page - 1) & mask;
+		to = (uintptr_t)(raw + r->off + r->size) & mask;
+		if (from < to)
+			madvise((void *)from, to - from, MADV_DONTNEED);
+	}
+out:
+	free(f->debug_relocs);
+	f->debug_relocs = NULL;
+	f->nr_debug_relocs = 0;
 }

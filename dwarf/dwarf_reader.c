@@ -36,17 +36,23 @@ static const Dwfl_Callbacks file_callbacks = {
 };
 
 /* A clear message for what is not an ELF file, before libdwfl sees it */
-static int file_check_elf(const char *path, int fd)
+static int file_check_elf(struct dwarf_file *f, const char *path, int fd)
 {
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	bool is_elf = elf && elf_kind(elf) == ELF_K_ELF;
+	GElf_Ehdr ehdr;
+	int err = 0;
 
+	if (is_elf && gelf_getehdr(elf, &ehdr) && ehdr.e_type == ET_REL)
+		err = pages__note_debug_relocs(f, elf);
 	elf_end(elf);
 	if (!is_elf) {
 		msg__error("%s: not an ELF file", path);
 		return -EINVAL;
 	}
-	return 0;
+	if (err)
+		msg__error("%s: out of memory", path);
+	return err;
 }
 
 static bool file_has_debug_info(Elf *elf)
@@ -174,7 +180,7 @@ static int file_open(struct dwarf_file *f, const char *path)
 		msg__error("%s: %s", path, strerror(errno));
 		return err;
 	}
-	err = file_check_elf(path, fd);
+	err = file_check_elf(f, path, fd);
 	if (err) {
 		close(fd);
 		return err;
@@ -206,6 +212,7 @@ static int file_open(struct dwarf_file *f, const char *path)
 	}
 	f->is_rel = ehdr.e_type == ET_REL;
 	f->big_endian = ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
+	pages__drop_debug_relocs(f);
 	f->addr_size = ehdr.e_ident[EI_CLASS] == ELFCLASS32 ? 4 : 8;
 	file_set_abi(f, ehdr.e_machine);
 	file_find_dstr(f);
@@ -215,6 +222,7 @@ static int file_open(struct dwarf_file *f, const char *path)
 static void file_close(struct dwarf_file *f)
 {
 	syms__free(&f->syms);
+	free(f->debug_relocs);
 	if (f->dwfl)
 		dwfl_end(f->dwfl);
 }
