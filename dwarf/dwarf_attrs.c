@@ -276,6 +276,64 @@ static int learn_cb(Dwarf_Attribute *attr, void *arg)
 	return l->p ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
+/* Whether @form is a constant attrs__member reads as dwarf_formudata does */
+static bool member_const_form(unsigned int form)
+{
+	switch (form) {
+	case DW_FORM_data1: case DW_FORM_data2: case DW_FORM_data4:
+	case DW_FORM_data8: case DW_FORM_udata:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Whether the DIEs of @spec, a fast one, have attrs__member's shape.
+ * Before DWARF 4, data4 and data8 may be section offsets; a bit size
+ * without DW_AT_data_bit_offset needs DWARF 4's storage unit arithmetic.
+ */
+static bool attrs_member_shape(const struct cu_enc *e,
+			       const struct abbrev_spec *spec)
+{
+	const struct abbrev_attr *aa = e->s->abbrevs.attrs + spec->first;
+	bool bit_size = false, data_bit_off = false, ok;
+	uint32_t i;
+
+	if ((spec->tag != DW_TAG_member && spec->tag != DW_TAG_inheritance) ||
+	    spec->children || e->version < 4)
+		return false;
+	for (i = 0; i < spec->nr; i++, aa++) {
+		switch (aa->slot) {
+		case -1:
+			continue;
+		case AS_NAME:
+			ok = aa->form == DW_FORM_strp;
+			break;
+		case AS_TYPE:
+			ok = aa->form == DW_FORM_ref1 || aa->form == DW_FORM_ref2 ||
+			     aa->form == DW_FORM_ref4 || aa->form == DW_FORM_ref8;
+			break;
+		case AS_BIT_SIZE:
+			bit_size = true;
+			ok = member_const_form(aa->form);
+			break;
+		case AS_DATA_BIT_OFFSET:
+			data_bit_off = true;
+			ok = member_const_form(aa->form);
+			break;
+		case AS_MEMBER_LOCATION:
+			ok = member_const_form(aa->form);
+			break;
+		default:
+			ok = false;
+		}
+		if (!ok)
+			return false;
+	}
+	return !bit_size || data_bit_off;
+}
+
 /* The first DIE of code @code in the unit: learn its abbreviation */
 static struct abbrev_spec *attrs_learn(struct cu_enc *e, Dwarf_Die *die,
 				       uint64_t code, const unsigned char *p)
@@ -306,6 +364,7 @@ static struct abbrev_spec *attrs_learn(struct cu_enc *e, Dwarf_Die *die,
 		return spec;	/* not fast: libdw reads these DIEs */
 	spec->children = children;
 	spec->fast = true;
+	spec->member = attrs_member_shape(e, spec);
 	return spec;
 }
 
@@ -421,6 +480,72 @@ int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da)
 			return attrs__read(die, da);
 	}
 	return 0;
+}
+
+/* A value of a form member_const_form allows, or of a reference form */
+static const unsigned char *member_value(const struct cu_enc *e,
+					 const struct abbrev_attr *aa,
+					 const unsigned char *p, uint64_t *v)
+{
+	if (aa->form == DW_FORM_udata)
+		return leb_read(p, e->unit_end, v);
+	if (aa->size > e->unit_end - p)
+		return NULL;
+	*v = fixed_read(p, aa->size, e->big_endian);
+	return p + aa->size;
+}
+
+bool attrs__member(struct cu_enc *e, Dwarf_Die *die, struct raw_member *m)
+{
+	struct abbrev_cache *c = &e->s->abbrevs;
+	const struct dwarf_file *f = e->file;
+	const struct abbrev_spec *spec;
+	const struct abbrev_attr *aa;
+	const unsigned char *p;
+	uint64_t v;
+	uint32_t i;
+
+	spec = attrs_spec(e, die, &p);
+	if (!spec || !spec->member || !f->dstr)
+		return false;
+	memset(m, 0, sizeof(*m));
+	aa = c->attrs + spec->first;
+	for (i = 0; i < spec->nr; i++, aa++) {
+		if (aa->slot < 0) {
+			if (aa->size >= 0 && aa->size <= e->unit_end - p)
+				p += aa->size;
+			else if (!(p = form_skip(e, aa->form, p)))
+				return false;
+			continue;
+		}
+		p = member_value(e, aa, p, &v);
+		if (!p)
+			return false;
+		switch (aa->slot) {
+		case AS_NAME:
+			if (v >= f->dstr_size)
+				return false;
+			m->name = f->dstr + v;
+			break;
+		case AS_TYPE:
+			if (v >= e->unit_len || e->start + v < e->first_die)
+				return false;
+			m->type = e->start + v;
+			break;
+		case AS_BIT_SIZE:
+			m->bit_size = v;
+			break;
+		case AS_DATA_BIT_OFFSET:
+			m->data_bit_off = v;
+			m->has_data_bit_off = true;
+			break;
+		case AS_MEMBER_LOCATION:
+			m->loc = v;
+			m->has_loc = true;
+			break;
+		}
+	}
+	return true;
 }
 
 /* Where the attributes of a DIE of @spec whose values start at @p end */

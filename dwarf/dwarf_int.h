@@ -353,6 +353,7 @@ struct abbrev_attr {
 struct abbrev_spec {
 	uint32_t gen;		/* valid when it is abbrev_cache.gen */
 	bool fast;		/* its DIEs are read by the fast path */
+	bool member;		/* ... and by attrs__member */
 	bool children;
 	int tag;
 	int32_t len;		/* bytes of its values, -1: they say */
@@ -489,6 +490,28 @@ int attrs__tag(struct cu_enc *e, Dwarf_Die *die);
 int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da);
 /* dwarf_siblingof */
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
+/*
+ * A DW_TAG_member or DW_TAG_inheritance of the unit being encoded, read
+ * from its bytes in one step: the common shape in DWARF 4 and 5, with no
+ * children, a .debug_str name, a reference to a DIE of the unit, constant
+ * location, DW_AT_data_bit_offset and DW_AT_bit_size, and no other
+ * attribute the encoder reads.
+ */
+struct raw_member {
+	const char *name;	/* NULL: none */
+	Dwarf_Off type;		/* 0: none */
+	uint64_t loc;		/* DW_AT_data_member_location, if has_loc */
+	uint64_t data_bit_off;	/* if has_data_bit_off */
+	uint64_t bit_size;	/* 0: none */
+	bool has_loc;
+	bool has_data_bit_off;
+};
+
+/*
+ * @die's values in *@m, true; false when it is not of that shape (or
+ * not quite in bounds): then read it the general way, which says why.
+ */
+bool attrs__member(struct cu_enc *e, Dwarf_Die *die, struct raw_member *m);
 /* The DIE at @addr of the unit being encoded, as libdw would make it */
 void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out);
 /*

@@ -371,6 +371,43 @@ static int member_bit_offset(struct cu_enc *e, Dwarf_Die *die,
 }
 
 /*
+ * type_member for a member attrs__member reads, which has no children
+ * (so no decl tags): true with *@err, else false and nothing done.  What
+ * the general path would refuse it leaves to that path, to say why.
+ */
+static bool type_member_raw(struct cu_enc *e, Dwarf_Die *die, bool in_union,
+			    size_t *n, int *err)
+{
+	struct cu_scratch *s = e->s;
+	struct raw_member rm;
+	uint64_t bit_off;
+	struct member *m;
+
+	if (!attrs__member(e, die, &rm))
+		return false;
+	bit_off = rm.has_data_bit_off ? rm.data_bit_off : rm.loc * 8;
+	if (rm.bit_size > 255 || bit_off > UINT32_MAX ||
+	    (rm.has_loc && rm.loc > UINT32_MAX))
+		return false;
+	*err = 0;
+	if (!in_union && !rm.has_loc && !rm.has_data_bit_off)
+		return true;
+	*err = util__ensure_cap((void **)&s->members, &s->members_cap,
+				sizeof(*m), *n + 1);
+	if (*err) {
+		*err = type_fail(e, die, *err);
+		return true;
+	}
+	m = &s->members[(*n)++];
+	m->bit_off = bit_off;
+	m->bitfield_size = rm.bit_size;
+	m->type = rm.type;
+	if (cu__name(e, rm.name, &m->name))
+		*err = type_fail(e, die, -ENOMEM);
+	return true;
+}
+
+/*
  * One DW_TAG_member, read into the members scratch (*@n of them so far).
  * A struct member without any location is a C++ static member, no data
  * member; it still counts as a component for decl tags, as in the
@@ -385,6 +422,8 @@ static int type_member(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 	uint64_t bit_off = 0;
 	int err;
 
+	if (type_member_raw(e, die, in_union, n, &err))
+		return err;
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
 	err = cu__push_child_tags(e, die, idx);
