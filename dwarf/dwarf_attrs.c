@@ -146,6 +146,28 @@ static const unsigned char *leb_read(const unsigned char *p,
 	return NULL;
 }
 
+static const unsigned char *sleb_read(const unsigned char *p,
+				      const unsigned char *end, int64_t *v)
+{
+	unsigned int shift = 0;
+	uint64_t u = 0;
+	unsigned char b;
+
+	while (p < end) {
+		b = *p++;
+		if (shift < 64)
+			u |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+		if (!(b & 0x80)) {
+			if (shift < 64 && (b & 0x40))
+				u |= ~(uint64_t)0 << shift;
+			*v = (int64_t)u;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 static const unsigned char *block_skip(const unsigned char *p,
 				       const unsigned char *end, uint64_t len)
 {
@@ -158,6 +180,25 @@ static uint64_t fixed_read(const unsigned char *p, unsigned int n,
 	uint64_t v = 0;
 	unsigned int i;
 
+	if (big_endian == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
+		/* the host's byte order: one load */
+		uint16_t v2;
+		uint32_t v4;
+
+		switch (n) {
+		case 1:
+			return p[0];
+		case 2:
+			memcpy(&v2, p, 2);
+			return v2;
+		case 4:
+			memcpy(&v4, p, 4);
+			return v4;
+		case 8:
+			memcpy(&v, p, 8);
+			return v;
+		}
+	}
 	for (i = 0; i < n; i++)
 		v = big_endian ? v << 8 | p[i] : v | (uint64_t)p[i] << (8 * i);
 	return v;
@@ -262,6 +303,8 @@ static int learn_cb(Dwarf_Attribute *attr, void *arg)
 	aa->slot = attrs_slot(attr->code);
 	aa->implicit = attr->form == DW_FORM_implicit_const ? attr->valp : NULL;
 	aa->size = form_fixed_size(l->e, attr->form);
+	aa->off = l->spec->len >= 0 && l->spec->len <= UINT16_MAX ?
+		  l->spec->len : 0;
 	if (aa->size < 0 || l->spec->len < 0)
 		l->spec->len = -1;
 	else
@@ -276,66 +319,78 @@ static int learn_cb(Dwarf_Attribute *attr, void *arg)
 	return l->p ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
-/* Whether @form is a constant attrs__member reads as dwarf_formudata does */
-static bool member_const_form(unsigned int form)
+/*
+ * Whether attrs__raw reads a value of @form in slot @slot as the general
+ * path does: names from .debug_str, references inside the unit, constants
+ * as dwarf_formudata gives them (DW_FORM_sdata sign-extended) and flags.
+ */
+static bool raw_form(int slot, unsigned int form)
 {
-	switch (form) {
-	case DW_FORM_data1: case DW_FORM_data2: case DW_FORM_data4:
-	case DW_FORM_data8: case DW_FORM_udata:
-		return true;
+	switch (slot) {
+	case AS_NAME:
+		return form == DW_FORM_strp;
+	case AS_TYPE:
+		return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
+		       form == DW_FORM_ref4 || form == DW_FORM_ref8;
+	case AS_BYTE_SIZE: case AS_ENCODING: case AS_MEMBER_LOCATION:
+	case AS_DATA_BIT_OFFSET: case AS_BIT_SIZE: case AS_CONST_VALUE:
+	case AS_UPPER_BOUND: case AS_COUNT:
+		return form == DW_FORM_data1 || form == DW_FORM_data2 ||
+		       form == DW_FORM_data4 || form == DW_FORM_data8 ||
+		       form == DW_FORM_udata || form == DW_FORM_sdata;
+	case AS_DECLARATION: case AS_EXTERNAL:
+		return form == DW_FORM_flag || form == DW_FORM_flag_present;
 	default:
 		return false;
 	}
 }
 
 /*
- * Whether the DIEs of @spec, a fast one, have attrs__member's shape.
- * Before DWARF 4, data4 and data8 may be section offsets; a bit size
- * without DW_AT_data_bit_offset needs DWARF 4's storage unit arithmetic.
+ * Whether attrs__raw reads the DIEs of @spec, a fast one: every attribute
+ * the encoder reads is of a form raw_form allows.  Before DWARF 4, data4
+ * and data8 may be section offsets.
  */
-static bool attrs_member_shape(const struct cu_enc *e,
-			       const struct abbrev_spec *spec)
+static bool attrs_raw_shape(const struct cu_enc *e,
+			    const struct abbrev_spec *spec)
 {
 	const struct abbrev_attr *aa = e->s->abbrevs.attrs + spec->first;
-	bool bit_size = false, data_bit_off = false, ok;
 	uint32_t i;
 
-	if ((spec->tag != DW_TAG_member && spec->tag != DW_TAG_inheritance) ||
-	    spec->children || e->version < 4)
+	if (e->version < 4)
 		return false;
-	for (i = 0; i < spec->nr; i++, aa++) {
-		switch (aa->slot) {
-		case -1:
-			continue;
-		case AS_NAME:
-			ok = aa->form == DW_FORM_strp;
-			break;
-		case AS_TYPE:
-			ok = aa->form == DW_FORM_ref1 || aa->form == DW_FORM_ref2 ||
-			     aa->form == DW_FORM_ref4 || aa->form == DW_FORM_ref8;
-			break;
-		case AS_BIT_SIZE:
-			bit_size = true;
-			ok = member_const_form(aa->form);
-			break;
-		case AS_DATA_BIT_OFFSET:
-			data_bit_off = true;
-			ok = member_const_form(aa->form);
-			break;
-		case AS_MEMBER_LOCATION:
-			ok = member_const_form(aa->form);
-			break;
-		default:
-			ok = false;
-		}
-		if (!ok)
+	for (i = 0; i < spec->nr; i++, aa++)
+		if (aa->slot >= 0 && !raw_form(aa->slot, aa->form))
 			return false;
-	}
-	return !bit_size || data_bit_off;
+	return true;
 }
 
-/* The first DIE of code @code in the unit: learn its abbreviation */
-static struct abbrev_spec *attrs_learn(struct cu_enc *e, Dwarf_Die *die,
+/* Copy the attributes of @spec the encoder reads to the kept list */
+static int attrs_keep(struct cu_enc *e, struct abbrev_spec *spec)
+{
+	struct abbrev_cache *c = &e->s->abbrevs;
+	uint32_t i;
+	int err;
+
+	spec->kept_first = c->nr_kept;
+	spec->nr_kept = 0;
+	for (i = 0; i < spec->nr; i++) {
+		if (c->attrs[spec->first + i].slot < 0)
+			continue;
+		err = util__ensure_cap((void **)&c->kept, &c->kept_cap,
+				       sizeof(*c->kept), c->nr_kept + 1);
+		if (err)
+			return err;
+		c->kept[c->nr_kept++] = c->attrs[spec->first + i];
+		spec->nr_kept++;
+	}
+	return 0;
+}
+
+/*
+ * The first DIE of code @code in the unit: learn its abbreviation.  Out
+ * of line: attrs_spec, inlined in every reader, is the hot path.
+ */
+static __attribute__((noinline)) struct abbrev_spec *attrs_learn(struct cu_enc *e, Dwarf_Die *die,
 				       uint64_t code, const unsigned char *p)
 {
 	struct abbrev_cache *c = &e->s->abbrevs;
@@ -364,13 +419,16 @@ static struct abbrev_spec *attrs_learn(struct cu_enc *e, Dwarf_Die *die,
 		return spec;	/* not fast: libdw reads these DIEs */
 	spec->children = children;
 	spec->fast = true;
-	spec->member = attrs_member_shape(e, spec);
+	spec->raw = attrs_raw_shape(e, spec);
+	spec->fixed = spec->raw && spec->len >= 0 && spec->len <= UINT16_MAX &&
+		      !attrs_keep(e, spec);
 	return spec;
 }
 
 /* The attribute list of @die's abbreviation, if it is read here */
-static const struct abbrev_spec *attrs_spec(struct cu_enc *e, Dwarf_Die *die,
-					    const unsigned char **values)
+static inline const struct abbrev_spec *attrs_spec(struct cu_enc *e,
+						   Dwarf_Die *die,
+						   const unsigned char **values)
 {
 	struct abbrev_cache *c = &e->s->abbrevs;
 	const unsigned char *p = die->addr;
@@ -386,8 +444,11 @@ static const struct abbrev_spec *attrs_spec(struct cu_enc *e, Dwarf_Die *die,
 	if (!e->unit_ptr || die->cu != e->cu || p < e->unit_ptr ||
 	    p >= e->unit_end)
 		return NULL;
-	p = leb_read(p, e->unit_end, &code);
-	if (!p || !code || code >= MAX_FAST_CODE)
+	if (*p < 0x80)
+		code = *p++;	/* one byte: most codes */
+	else if (!(p = leb_read(p, e->unit_end, &code)))
+		return NULL;
+	if (!code || code >= MAX_FAST_CODE)
 		return NULL;
 	if (code < c->specs_cap && c->specs[code].gen == c->gen)
 		spec = &c->specs[code];
@@ -418,6 +479,7 @@ void attrs__begin_unit(struct cu_enc *e, Dwarf_Die *cudie)
 		c->gen = 1;
 	}
 	c->nr_attrs = 0;
+	c->nr_kept = 0;
 	e->last_die = NULL;
 	if (dwarf_next_unit(e->file->dbg, e->start, &next, NULL, &version, NULL,
 			    &addr_size, &offset_size, NULL, NULL) ||
@@ -482,23 +544,76 @@ int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da)
 	return 0;
 }
 
-/* A value of a form member_const_form allows, or of a reference form */
-static const unsigned char *member_value(const struct cu_enc *e,
-					 const struct abbrev_attr *aa,
-					 const unsigned char *p, uint64_t *v)
+/* A value of a form raw_form allows */
+static const unsigned char *raw_value(const struct cu_enc *e,
+				      const struct abbrev_attr *aa,
+				      const unsigned char *p, uint64_t *v)
 {
-	if (aa->form == DW_FORM_udata)
+	int64_t sv;
+
+	switch (aa->form) {
+	case DW_FORM_flag_present:
+		*v = 1;
+		return p;
+	case DW_FORM_flag:
+		if (p >= e->unit_end)
+			return NULL;
+		*v = *p != 0;
+		return p + 1;
+	case DW_FORM_udata:
 		return leb_read(p, e->unit_end, v);
-	if (aa->size > e->unit_end - p)
-		return NULL;
-	*v = fixed_read(p, aa->size, e->big_endian);
-	return p + aa->size;
+	case DW_FORM_sdata:
+		p = sleb_read(p, e->unit_end, &sv);
+		*v = (uint64_t)sv;
+		return p;
+	default:
+		if (aa->size < 0 || aa->size > e->unit_end - p)
+			return NULL;
+		*v = fixed_read(p, aa->size, e->big_endian);
+		return p + aa->size;
+	}
 }
 
-bool attrs__member(struct cu_enc *e, Dwarf_Die *die, struct raw_member *m)
+/* Value @v of @aa into @ra, if a name or reference the general path reads */
+static bool raw_store(const struct cu_enc *e, const struct abbrev_attr *aa,
+		      uint64_t v, struct raw_attrs *ra)
+{
+	if (aa->slot == AS_NAME && (!e->file->dstr || v >= e->file->dstr_size))
+		return false;
+	if (aa->slot == AS_TYPE) {
+		if (v >= e->unit_len || e->start + v < e->first_die)
+			return false;
+		v += e->start;
+	}
+	ra->v[aa->slot] = v;
+	ra->mask |= 1u << aa->slot;
+	return true;
+}
+
+/* A fixed spec's DIE, its values at @p, in bounds: only the kept ones */
+static bool raw_fixed(const struct cu_enc *e, const struct abbrev_spec *spec,
+		      const unsigned char *p, struct raw_attrs *ra)
+{
+	const struct abbrev_attr *aa = e->s->abbrevs.kept + spec->kept_first;
+	uint64_t v;
+	uint32_t i;
+
+	for (i = 0; i < spec->nr_kept; i++, aa++) {
+		if (aa->form == DW_FORM_flag_present)
+			v = 1;
+		else if (aa->form == DW_FORM_flag)
+			v = p[aa->off] != 0;
+		else
+			v = fixed_read(p + aa->off, aa->size, e->big_endian);
+		if (!raw_store(e, aa, v, ra))
+			return false;
+	}
+	return true;
+}
+
+bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra)
 {
 	struct abbrev_cache *c = &e->s->abbrevs;
-	const struct dwarf_file *f = e->file;
 	const struct abbrev_spec *spec;
 	const struct abbrev_attr *aa;
 	const unsigned char *p;
@@ -506,9 +621,12 @@ bool attrs__member(struct cu_enc *e, Dwarf_Die *die, struct raw_member *m)
 	uint32_t i;
 
 	spec = attrs_spec(e, die, &p);
-	if (!spec || !spec->member || !f->dstr)
+	if (!spec || !spec->raw)
 		return false;
-	memset(m, 0, sizeof(*m));
+	ra->mask = 0;
+	ra->children = spec->children;
+	if (spec->fixed)
+		return spec->len <= e->unit_end - p && raw_fixed(e, spec, p, ra);
 	aa = c->attrs + spec->first;
 	for (i = 0; i < spec->nr; i++, aa++) {
 		if (aa->slot < 0) {
@@ -518,32 +636,9 @@ bool attrs__member(struct cu_enc *e, Dwarf_Die *die, struct raw_member *m)
 				return false;
 			continue;
 		}
-		p = member_value(e, aa, p, &v);
-		if (!p)
+		p = raw_value(e, aa, p, &v);
+		if (!p || !raw_store(e, aa, v, ra))
 			return false;
-		switch (aa->slot) {
-		case AS_NAME:
-			if (v >= f->dstr_size)
-				return false;
-			m->name = f->dstr + v;
-			break;
-		case AS_TYPE:
-			if (v >= e->unit_len || e->start + v < e->first_die)
-				return false;
-			m->type = e->start + v;
-			break;
-		case AS_BIT_SIZE:
-			m->bit_size = v;
-			break;
-		case AS_DATA_BIT_OFFSET:
-			m->data_bit_off = v;
-			m->has_data_bit_off = true;
-			break;
-		case AS_MEMBER_LOCATION:
-			m->loc = v;
-			m->has_loc = true;
-			break;
-		}
 	}
 	return true;
 }
@@ -575,6 +670,36 @@ const unsigned char *attrs__skip(struct cu_enc *e, Dwarf_Die *die, int *tag,
 	*tag = spec->tag;
 	*children = spec->children;
 	return attrs_end(e, spec, p);
+}
+
+int attrs__has_children(struct cu_enc *e, Dwarf_Die *die)
+{
+	const unsigned char *p;
+	const struct abbrev_spec *spec = attrs_spec(e, die, &p);
+
+	return spec ? spec->children : dwarf_haschildren(die);
+}
+
+int attrs__child(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
+{
+	const struct abbrev_spec *spec;
+	const unsigned char *p, *code;
+
+	spec = attrs_spec(e, die, &p);
+	if (!spec)
+		return dwarf_child(die, out);
+	if (!spec->children)
+		return 1;
+	p = attrs_end(e, spec, p);
+	if (!p)
+		return dwarf_child(die, out);
+	/* a null entry first, even one spelt in more bytes: no children */
+	for (code = p; code < e->unit_end && *code == 0x80; code++)
+		;
+	if (code >= e->unit_end || !*code)
+		return 1;
+	attrs__die_at(e, p, out);
+	return 0;
 }
 
 void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out)

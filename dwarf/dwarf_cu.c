@@ -72,6 +72,7 @@ void cu_scratch__free(struct cu_scratch *s)
 	free(s->touched);
 	free(s->abbrevs.specs);
 	free(s->abbrevs.attrs);
+	free(s->abbrevs.kept);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -265,7 +266,7 @@ int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
 	Dwarf_Die child;
 	int err = 0, r;
 
-	r = dwarf_child(die, &child);
+	r = attrs__child(e, die, &child);
 	if (r)
 		return r < 0 ? cu__error(e, die, -EINVAL, "cannot read children: %s",
 					 dwarf_errmsg(-1)) : 0;

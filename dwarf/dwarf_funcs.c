@@ -448,7 +448,7 @@ static int fn_walk_children(struct cu_enc *e, Dwarf_Die *die,
 	Dwarf_Die child;
 	int idx = 0, err = 0;
 
-	if (!dwarf_haschildren(die) || dwarf_child(die, &child))
+	if (!attrs__has_children(e, die) || attrs__child(e, die, &child))
 		return 0;
 	e->depth++;
 	do

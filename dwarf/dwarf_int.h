@@ -346,6 +346,7 @@ struct abbrev_attr {
 	uint16_t form;		/* DW_FORM_* */
 	int8_t slot;		/* enum attr_slot, -1: not kept */
 	int8_t size;		/* bytes of its value, -1: it says */
+	uint16_t off;		/* where its value is, when the spec is fixed */
 	const void *implicit;	/* libdw's DW_FORM_implicit_const value */
 };
 
@@ -353,13 +354,16 @@ struct abbrev_attr {
 struct abbrev_spec {
 	uint32_t gen;		/* valid when it is abbrev_cache.gen */
 	bool fast;		/* its DIEs are read by the fast path */
-	bool member;		/* ... and by attrs__member */
+	bool raw;		/* ... and by attrs__raw */
+	bool fixed;		/* ... at the same places in each DIE */
 	bool children;
 	int tag;
 	int32_t len;		/* bytes of its values, -1: they say */
 	Dwarf_Abbrev *abbrev;	/* libdw's, handed to its DIEs */
 	uint32_t first;		/* its first in abbrev_cache.attrs */
 	uint32_t nr;
+	uint32_t kept_first;	/* fixed: the attributes kept, in .kept */
+	uint32_t nr_kept;
 };
 
 /* The abbreviations of the unit being encoded (dwarf_attrs.c) */
@@ -369,6 +373,9 @@ struct abbrev_cache {
 	struct abbrev_attr *attrs;
 	size_t nr_attrs;
 	size_t attrs_cap;
+	struct abbrev_attr *kept;	/* copies, for fixed specs */
+	size_t nr_kept;
+	size_t kept_cap;
 	uint32_t gen;			/* bumped for each unit */
 };
 
@@ -488,30 +495,38 @@ void attrs__begin_unit(struct cu_enc *e, Dwarf_Die *cudie);
 int attrs__tag(struct cu_enc *e, Dwarf_Die *die);
 /* attrs__read */
 int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da);
+/* dwarf_haschildren */
+int attrs__has_children(struct cu_enc *e, Dwarf_Die *die);
+/* dwarf_child */
+int attrs__child(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
 /* dwarf_siblingof */
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
 /*
- * A DW_TAG_member or DW_TAG_inheritance of the unit being encoded, read
- * from its bytes in one step: the common shape in DWARF 4 and 5, with no
- * children, a .debug_str name, a reference to a DIE of the unit, constant
- * location, DW_AT_data_bit_offset and DW_AT_bit_size, and no other
- * attribute the encoder reads.
+ * The attributes the encoder reads of a DIE of the unit being encoded,
+ * read from its bytes in one step, when all are of the common forms: a
+ * .debug_str name, a reference inside the unit, constants and flags.
  */
-struct raw_member {
-	const char *name;	/* NULL: none */
-	Dwarf_Off type;		/* 0: none */
-	uint64_t loc;		/* DW_AT_data_member_location, if has_loc */
-	uint64_t data_bit_off;	/* if has_data_bit_off */
-	uint64_t bit_size;	/* 0: none */
-	bool has_loc;
-	bool has_data_bit_off;
+struct raw_attrs {
+	uint32_t mask;		/* 1 << enum attr_slot: present */
+	bool children;
+	/*
+	 * AS_NAME: its .debug_str offset (below dstr_size); AS_TYPE: the DIE
+	 * offset; a constant as attrs__udata gives it, a flag 0 or 1
+	 */
+	uint64_t v[AS_NR];
 };
 
+static inline bool raw__has(const struct raw_attrs *ra, enum attr_slot s)
+{
+	return ra->mask & (1u << s);
+}
+
 /*
- * @die's values in *@m, true; false when it is not of that shape (or
- * not quite in bounds): then read it the general way, which says why.
+ * @die's attributes in *@ra, true; false when they are not all of those
+ * forms (or not quite in bounds): then read them the general way, which
+ * says what is wrong.
  */
-bool attrs__member(struct cu_enc *e, Dwarf_Die *die, struct raw_member *m);
+bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra);
 /* The DIE at @addr of the unit being encoded, as libdw would make it */
 void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out);
 /*

@@ -173,8 +173,8 @@ int cu__push_child_tags(struct cu_enc *e, Dwarf_Die *die, int component_idx)
 	const char *value;
 	int err = 0;
 
-	if (!e->file->decl_tags || !dwarf_haschildren(die) ||
-	    dwarf_child(die, &child))
+	if (!e->file->decl_tags || !attrs__has_children(e, die) ||
+	    attrs__child(e, die, &child))
 		return 0;
 	do {
 		if (attrs__tag(e, &child) != DW_TAG_LLVM_annotation)

@@ -59,6 +59,19 @@ static int type_read_attrs(struct cu_enc *e, Dwarf_Die *die,
 	return 0;
 }
 
+/* The name attrs__raw read, or NULL */
+static const char *type_raw_name(struct cu_enc *e, const struct raw_attrs *ra)
+{
+	return raw__has(ra, AS_NAME) ? e->file->dstr + ra->v[AS_NAME] : NULL;
+}
+
+/* cu__ref_attr for the DW_AT_type attrs__raw read */
+static int type_raw_ref(struct cu_enc *e, uint32_t id, size_t field,
+			const struct raw_attrs *ra)
+{
+	return raw__has(ra, AS_TYPE) ? cu__ref(e, id, field, ra->v[AS_TYPE]) : 0;
+}
+
 static bool is_pow2(uint64_t x)
 {
 	return x && !(x & (x - 1));
@@ -118,15 +131,19 @@ static int type_base(struct cu_enc *e, Dwarf_Die *die)
 /* CONST, VOLATILE, RESTRICT: nothing but a kind and a referenced type */
 static int type_modifier(struct cu_enc *e, Dwarf_Die *die, unsigned int kind)
 {
+	struct raw_attrs ra;
 	struct die_attrs da;
+	bool raw = attrs__raw(e, die, &ra);
 	int id;
 
-	if (type_read_attrs(e, die, &da))
+	if (!raw && type_read_attrs(e, die, &da))
 		return -EINVAL;
 	id = rec__simple(e, kind, 0, 0);
 	if (id < 0)
 		return type_fail(e, die, id);
 	cu__map(e, die, id);
+	if (raw)
+		return type_raw_ref(e, id, REF_FIELD, &ra);
 	return cu__ref_attr(e, id, REF_FIELD, &da, AS_TYPE);
 }
 
@@ -158,8 +175,8 @@ static int type_pointer_tags(struct cu_enc *e, Dwarf_Die *die, size_t *n)
 	int err = 0;
 
 	*n = 0;
-	if (!e->file->type_tags || !dwarf_haschildren(die) ||
-	    dwarf_child(die, &child))
+	if (!e->file->type_tags || !attrs__has_children(e, die) ||
+	    attrs__child(e, die, &child))
 		return 0;
 	do {
 		if (attrs__tag(e, &child) != DW_TAG_LLVM_annotation)
@@ -176,9 +193,18 @@ static int type_pointer_tags(struct cu_enc *e, Dwarf_Die *die, size_t *n)
 static int type_pointer(struct cu_enc *e, Dwarf_Die *die)
 {
 	size_t from = e->nr_tags, n, i;
+	struct raw_attrs ra;
 	struct die_attrs da;
 	int id, last, ret;
 
+	/* the common pointer: no type tags under it */
+	if (attrs__raw(e, die, &ra) && !ra.children) {
+		id = rec__simple(e, BTF_KIND_PTR, 0, 0);
+		if (id < 0)
+			return type_fail(e, die, id);
+		cu__map(e, die, id);
+		return type_raw_ref(e, id, REF_FIELD, &ra);
+	}
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
 	ret = type_pointer_tags(e, die, &n);
@@ -274,7 +300,7 @@ static int type_array_dims(struct cu_enc *e, Dwarf_Die *die, int *first)
 	uint64_t product = 1;
 	Dwarf_Die child;
 
-	if (dwarf_haschildren(die) && !dwarf_child(die, &child)) {
+	if (attrs__has_children(e, die) && !attrs__child(e, die, &child)) {
 		do {
 			if (attrs__tag(e, &child) == DW_TAG_subrange_type)
 				product *= type_subrange_len(e, &child);
@@ -371,26 +397,36 @@ static int member_bit_offset(struct cu_enc *e, Dwarf_Die *die,
 }
 
 /*
- * type_member for a member attrs__member reads, which has no children
- * (so no decl tags): true with *@err, else false and nothing done.  What
- * the general path would refuse it leaves to that path, to say why.
+ * type_member for a member attrs__raw reads, without children (so without
+ * decl tags) and with DWARF 5's bitfield offset if it is a bitfield: true
+ * with *@err, else false and nothing done.  What the general path would
+ * refuse it leaves to that path, to say why.
  */
 static bool type_member_raw(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 			    size_t *n, int *err)
 {
 	struct cu_scratch *s = e->s;
-	struct raw_member rm;
-	uint64_t bit_off;
+	struct raw_attrs ra;
+	uint64_t bit_off, bit_size;
+	bool dbo, loc;
 	struct member *m;
 
-	if (!attrs__member(e, die, &rm))
+	if (!attrs__raw(e, die, &ra) || ra.children)
 		return false;
-	bit_off = rm.has_data_bit_off ? rm.data_bit_off : rm.loc * 8;
-	if (rm.bit_size > 255 || bit_off > UINT32_MAX ||
-	    (rm.has_loc && rm.loc > UINT32_MAX))
+	dbo = raw__has(&ra, AS_DATA_BIT_OFFSET);
+	loc = raw__has(&ra, AS_MEMBER_LOCATION);
+	bit_size = raw__has(&ra, AS_BIT_SIZE) ? ra.v[AS_BIT_SIZE] : 0;
+	if (raw__has(&ra, AS_BIT_SIZE) && !dbo)
+		return false;
+	/* nor a location too large to count in bits */
+	if (!dbo && loc && ra.v[AS_MEMBER_LOCATION] > UINT32_MAX)
+		return false;
+	bit_off = dbo ? ra.v[AS_DATA_BIT_OFFSET] :
+	      loc ? ra.v[AS_MEMBER_LOCATION] * 8 : 0;
+	if (bit_size > 255 || bit_off > UINT32_MAX)
 		return false;
 	*err = 0;
-	if (!in_union && !rm.has_loc && !rm.has_data_bit_off)
+	if (!in_union && !loc && !dbo)
 		return true;
 	*err = util__ensure_cap((void **)&s->members, &s->members_cap,
 				sizeof(*m), *n + 1);
@@ -400,9 +436,9 @@ static bool type_member_raw(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 	}
 	m = &s->members[(*n)++];
 	m->bit_off = bit_off;
-	m->bitfield_size = rm.bit_size;
-	m->type = rm.type;
-	if (cu__name(e, rm.name, &m->name))
+	m->bitfield_size = bit_size;
+	m->type = raw__has(&ra, AS_TYPE) ? ra.v[AS_TYPE] : 0;
+	if (cu__name(e, type_raw_name(e, &ra), &m->name))
 		*err = type_fail(e, die, -ENOMEM);
 	return true;
 }
@@ -489,7 +525,7 @@ static int type_read_members(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 	int idx = 0, err = 0, tag;
 
 	*n = 0;
-	if (!dwarf_haschildren(die) || dwarf_child(die, &child))
+	if (!attrs__has_children(e, die) || attrs__child(e, die, &child))
 		return 0;
 	do {
 		tag = attrs__tag(e, &child);
@@ -512,7 +548,7 @@ static int type_nested(struct cu_enc *e, Dwarf_Die *die)
 	Dwarf_Die child;
 	int err = 0, tag;
 
-	if (dwarf_child(die, &child))
+	if (attrs__child(e, die, &child))
 		return 0;
 	e->depth++;
 	do {
@@ -606,19 +642,25 @@ static bool enum_underlying_signed(struct die_attrs *da)
 static int type_enum_value(struct cu_enc *e, Dwarf_Die *die, bool is64,
 			   bool *neg)
 {
+	struct raw_attrs ra;
 	struct die_attrs da;
 	uint32_t name;
 	int64_t v;
 	int err;
 
-	if (type_read_attrs(e, die, &da))
-		return -EINVAL;
-	err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+	if (attrs__raw(e, die, &ra) && raw__has(&ra, AS_NAME)) {
+		err = cu__name(e, type_raw_name(e, &ra), &name);
+		v = raw__has(&ra, AS_CONST_VALUE) ? ra.v[AS_CONST_VALUE] : 0;
+	} else {
+		if (type_read_attrs(e, die, &da))
+			return -EINVAL;
+		err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+		v = attrs__udata(&da, AS_CONST_VALUE, 0);
+	}
 	if (err)
 		return type_fail(e, die, err);
 	if (!name)
 		return cu__error(e, die, -EINVAL, "enumerator without a name");
-	v = attrs__udata(&da, AS_CONST_VALUE, 0);
 	if (is64) {
 		struct btf_enum64 bv = { name, (uint32_t)v, (uint64_t)v >> 32 };
 
@@ -655,7 +697,7 @@ static int type_enum(struct cu_enc *e, Dwarf_Die *die)
 		size = 4;
 	is64 = size > 4 && e->file->enum64;
 	rec__start(e, is64 ? BTF_KIND_ENUM64 : BTF_KIND_ENUM, name, size);
-	if (dwarf_haschildren(die) && !dwarf_child(die, &child)) {
+	if (attrs__has_children(e, die) && !attrs__child(e, die, &child)) {
 		do {
 			if (attrs__tag(e, &child) == DW_TAG_enumerator)
 				err = type_enum_value(e, &child, is64, &neg);
@@ -680,11 +722,12 @@ static int type_read_params(struct cu_enc *e, Dwarf_Die *die, bool *varargs,
 			    bool *nested)
 {
 	struct cu_scratch *s = e->s;
+	struct raw_attrs ra;
 	struct die_attrs da;
 	Dwarf_Die child;
 	int err = 0, tag;
 
-	if (!dwarf_haschildren(die) || dwarf_child(die, &child))
+	if (!attrs__has_children(e, die) || attrs__child(e, die, &child))
 		return 0;
 	do {
 		tag = attrs__tag(e, &child);
@@ -692,16 +735,23 @@ static int type_read_params(struct cu_enc *e, Dwarf_Die *die, bool *varargs,
 			*varargs = true;
 		} else if (tag == DW_TAG_formal_parameter) {
 			struct fn_param *p;
+			bool raw = attrs__raw(e, &child, &ra);
 
-			if (type_read_attrs(e, &child, &da))
+			if (!raw && type_read_attrs(e, &child, &da))
 				return -EINVAL;
 			err = util__ensure_cap((void **)&s->params, &s->params_cap,
 					       sizeof(*p), e->nr_params + 1);
 			if (err)
 				break;
 			p = &s->params[e->nr_params++];
-			p->type = cu__target(e, &da, AS_TYPE);
-			err = cu__name(e, attrs__str(&da, AS_NAME), &p->name);
+			if (raw) {
+				p->type = raw__has(&ra, AS_TYPE) ? ra.v[AS_TYPE] : 0;
+				err = cu__name(e, type_raw_name(e, &ra), &p->name);
+			} else {
+				p->type = cu__target(e, &da, AS_TYPE);
+				err = cu__name(e, attrs__str(&da, AS_NAME),
+					       &p->name);
+			}
 		} else if (tag != DW_TAG_LLVM_annotation) {
 			*nested = true;
 		}
