@@ -60,8 +60,8 @@ int attrs__read(Dwarf_Die *die, struct die_attrs *da)
 	return dwarf_getattrs(die, attrs_cb, da, 0) < 0 ? -EINVAL : 0;
 }
 
-static uint64_t fixed_read(const unsigned char *p, unsigned int n,
-			   bool big_endian);
+static inline uint64_t fixed_read(const unsigned char *p, unsigned int n,
+				  bool big_endian);
 
 /*
  * The common case read here: a DW_FORM_strp name, in the .debug_str data
@@ -174,8 +174,8 @@ static const unsigned char *block_skip(const unsigned char *p,
 	return p && len <= (uint64_t)(end - p) ? p + len : NULL;
 }
 
-static uint64_t fixed_read(const unsigned char *p, unsigned int n,
-			   bool big_endian)
+static inline uint64_t fixed_read(const unsigned char *p, unsigned int n,
+				  bool big_endian)
 {
 	uint64_t v = 0;
 	unsigned int i;
@@ -305,6 +305,12 @@ static int learn_cb(Dwarf_Attribute *attr, void *arg)
 	aa->size = form_fixed_size(l->e, attr->form);
 	aa->off = l->spec->len >= 0 && l->spec->len <= UINT16_MAX ?
 		  l->spec->len : 0;
+	if (attr->code == DW_AT_sibling && l->spec->len >= 0 &&
+	    (attr->form == DW_FORM_ref1 || attr->form == DW_FORM_ref2 ||
+	     attr->form == DW_FORM_ref4 || attr->form == DW_FORM_ref8)) {
+		l->spec->sib_off = l->spec->len;
+		l->spec->sib_size = aa->size;
+	}
 	if (aa->size < 0 || l->spec->len < 0)
 		l->spec->len = -1;
 	else
@@ -410,6 +416,7 @@ static __attribute__((noinline)) struct abbrev_spec *attrs_learn(struct cu_enc *
 	memset(spec, 0, sizeof(*spec));
 	spec->gen = c->gen;
 	spec->first = c->nr_attrs;
+	spec->sib_off = -1;
 	spec->tag = dwarf_tag(die);
 	children = dwarf_haschildren(die);
 	spec->abbrev = die->abbrev;
@@ -624,9 +631,12 @@ bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra)
 	if (!spec || !spec->raw)
 		return false;
 	ra->mask = 0;
+	ra->tag = spec->tag;
 	ra->children = spec->children;
-	if (spec->fixed)
+	if (spec->fixed) {
+		ra->end = p + spec->len;
 		return spec->len <= e->unit_end - p && raw_fixed(e, spec, p, ra);
+	}
 	aa = c->attrs + spec->first;
 	for (i = 0; i < spec->nr; i++, aa++) {
 		if (aa->slot < 0) {
@@ -640,6 +650,7 @@ bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra)
 		if (!p || !raw_store(e, aa, v, ra))
 			return false;
 	}
+	ra->end = p;
 	return true;
 }
 
@@ -702,11 +713,41 @@ int attrs__child(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 	return 0;
 }
 
+int attrs__next(struct cu_enc *e, Dwarf_Die *die, const struct raw_attrs *ra,
+		Dwarf_Die *out)
+{
+	const unsigned char *p = ra->end;
+
+	if (ra->children || p >= e->unit_end || !*p || *p == 0x80)
+		return attrs__sibling(e, die, out);
+	attrs__die_at(e, p, out);
+	return 0;
+}
+
 void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->addr = (void *)addr;
 	out->cu = e->cu;
+}
+
+/*
+ * Where DW_AT_sibling says the next sibling of a DIE of @spec with values
+ * at @p is, if it says so in bounds: after the DIE, inside the unit.
+ */
+static const unsigned char *attrs_sib_ref(struct cu_enc *e,
+					  const struct abbrev_spec *spec,
+					  Dwarf_Die *die, const unsigned char *p)
+{
+	const unsigned char *die_p = die->addr;
+	uint64_t v;
+
+	if (spec->sib_off < 0 || spec->sib_off + spec->sib_size > e->unit_end - p)
+		return NULL;
+	v = fixed_read(p + spec->sib_off, spec->sib_size, e->big_endian);
+	if (v >= e->unit_len || v <= (uint64_t)(die_p - e->unit_ptr))
+		return NULL;
+	return e->unit_ptr + v;
 }
 
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
@@ -715,11 +756,12 @@ int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 	const unsigned char *p;
 
 	spec = attrs_spec(e, die, &p);
-	/* a DIE with children: libdw follows DW_AT_sibling or walks them */
-	if (!spec || spec->children)
+	if (!spec)
 		return dwarf_siblingof(die, out);
-	p = attrs_end(e, spec, p);
-	if (!p)
+	/* a DIE with children: where DW_AT_sibling says, else libdw walks */
+	p = spec->children ? attrs_sib_ref(e, spec, die, p) :
+	    attrs_end(e, spec, p);
+	if (!p || (p < e->unit_end && *p == 0x80))
 		return dwarf_siblingof(die, out);
 	/* the end of the unit, or of the level (libdw leaves *out alone) */
 	if (p >= e->unit_end || !*p)

@@ -364,6 +364,8 @@ struct abbrev_spec {
 	uint32_t nr;
 	uint32_t kept_first;	/* fixed: the attributes kept, in .kept */
 	uint32_t nr_kept;
+	int32_t sib_off;	/* a DW_AT_sibling reference there, or -1 */
+	int8_t sib_size;	/* its bytes */
 };
 
 /* The abbreviations of the unit being encoded (dwarf_attrs.c) */
@@ -508,7 +510,9 @@ int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
  */
 struct raw_attrs {
 	uint32_t mask;		/* 1 << enum attr_slot: present */
+	int tag;
 	bool children;
+	const unsigned char *end;	/* where its attributes end */
 	/*
 	 * AS_NAME: its .debug_str offset (below dstr_size); AS_TYPE: the DIE
 	 * offset; a constant as attrs__udata gives it, a flag 0 or 1
@@ -527,6 +531,9 @@ static inline bool raw__has(const struct raw_attrs *ra, enum attr_slot s)
  * says what is wrong.
  */
 bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra);
+/* attrs__sibling for @die, which attrs__raw read into @ra */
+int attrs__next(struct cu_enc *e, Dwarf_Die *die, const struct raw_attrs *ra,
+		Dwarf_Die *out);
 /* The DIE at @addr of the unit being encoded, as libdw would make it */
 void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out);
 /*

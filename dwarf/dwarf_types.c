@@ -233,13 +233,16 @@ static int type_pointer(struct cu_enc *e, Dwarf_Die *die)
 static int type_typedef(struct cu_enc *e, Dwarf_Die *die)
 {
 	size_t from = e->nr_tags;
+	struct raw_attrs ra;
 	struct die_attrs da;
+	bool raw = attrs__raw(e, die, &ra);
 	uint32_t name;
 	int id, err;
 
-	if (type_read_attrs(e, die, &da))
+	if (!raw && type_read_attrs(e, die, &da))
 		return -EINVAL;
-	err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+	err = cu__name(e, raw ? type_raw_name(e, &ra) : attrs__str(&da, AS_NAME),
+		       &name);
 	if (err)
 		return type_fail(e, die, err);
 	if (!name)
@@ -248,7 +251,8 @@ static int type_typedef(struct cu_enc *e, Dwarf_Die *die)
 	if (id < 0)
 		return type_fail(e, die, id);
 	cu__map(e, die, id);
-	err = cu__ref_attr(e, id, REF_FIELD, &da, AS_TYPE);
+	err = raw ? type_raw_ref(e, id, REF_FIELD, &ra) :
+	      cu__ref_attr(e, id, REF_FIELD, &da, AS_TYPE);
 	if (!err)
 		err = cu__push_child_tags(e, die, -1);
 	if (!err)
@@ -402,27 +406,27 @@ static int member_bit_offset(struct cu_enc *e, Dwarf_Die *die,
  * with *@err, else false and nothing done.  What the general path would
  * refuse it leaves to that path, to say why.
  */
-static bool type_member_raw(struct cu_enc *e, Dwarf_Die *die, bool in_union,
+static bool type_member_raw(struct cu_enc *e, Dwarf_Die *die,
+			    const struct raw_attrs *ra, bool in_union,
 			    size_t *n, int *err)
 {
 	struct cu_scratch *s = e->s;
-	struct raw_attrs ra;
 	uint64_t bit_off, bit_size;
 	bool dbo, loc;
 	struct member *m;
 
-	if (!attrs__raw(e, die, &ra) || ra.children)
+	if (!ra || ra->children)
 		return false;
-	dbo = raw__has(&ra, AS_DATA_BIT_OFFSET);
-	loc = raw__has(&ra, AS_MEMBER_LOCATION);
-	bit_size = raw__has(&ra, AS_BIT_SIZE) ? ra.v[AS_BIT_SIZE] : 0;
-	if (raw__has(&ra, AS_BIT_SIZE) && !dbo)
+	dbo = raw__has(ra, AS_DATA_BIT_OFFSET);
+	loc = raw__has(ra, AS_MEMBER_LOCATION);
+	bit_size = raw__has(ra, AS_BIT_SIZE) ? ra->v[AS_BIT_SIZE] : 0;
+	if (raw__has(ra, AS_BIT_SIZE) && !dbo)
 		return false;
 	/* nor a location too large to count in bits */
-	if (!dbo && loc && ra.v[AS_MEMBER_LOCATION] > UINT32_MAX)
+	if (!dbo && loc && ra->v[AS_MEMBER_LOCATION] > UINT32_MAX)
 		return false;
-	bit_off = dbo ? ra.v[AS_DATA_BIT_OFFSET] :
-	      loc ? ra.v[AS_MEMBER_LOCATION] * 8 : 0;
+	bit_off = dbo ? ra->v[AS_DATA_BIT_OFFSET] :
+	      loc ? ra->v[AS_MEMBER_LOCATION] * 8 : 0;
 	if (bit_size > 255 || bit_off > UINT32_MAX)
 		return false;
 	*err = 0;
@@ -437,8 +441,8 @@ static bool type_member_raw(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 	m = &s->members[(*n)++];
 	m->bit_off = bit_off;
 	m->bitfield_size = bit_size;
-	m->type = raw__has(&ra, AS_TYPE) ? ra.v[AS_TYPE] : 0;
-	if (cu__name(e, type_raw_name(e, &ra), &m->name))
+	m->type = raw__has(ra, AS_TYPE) ? ra->v[AS_TYPE] : 0;
+	if (cu__name(e, type_raw_name(e, ra), &m->name))
 		*err = type_fail(e, die, -ENOMEM);
 	return true;
 }
@@ -449,8 +453,9 @@ static bool type_member_raw(struct cu_enc *e, Dwarf_Die *die, bool in_union,
  * member; it still counts as a component for decl tags, as in the
  * reference encoder.
  */
-static int type_member(struct cu_enc *e, Dwarf_Die *die, bool in_union,
-		       int idx, size_t *n)
+static int type_member(struct cu_enc *e, Dwarf_Die *die,
+		       const struct raw_attrs *ra, bool in_union, int idx,
+		       size_t *n)
 {
 	struct cu_scratch *s = e->s;
 	struct die_attrs da;
@@ -458,7 +463,7 @@ static int type_member(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 	uint64_t bit_off = 0;
 	int err;
 
-	if (type_member_raw(e, die, in_union, n, &err))
+	if (type_member_raw(e, die, ra, in_union, n, &err))
 		return err;
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
@@ -520,17 +525,21 @@ static int type_add_members(struct cu_enc *e, Dwarf_Die *die, size_t n)
 static int type_read_members(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 			     size_t *n, bool *nested)
 {
+	struct raw_attrs ra;
 	Dwarf_Die child;
 	const char *value;
 	int idx = 0, err = 0, tag;
+	bool raw;
 
 	*n = 0;
 	if (!attrs__has_children(e, die) || attrs__child(e, die, &child))
 		return 0;
 	do {
-		tag = attrs__tag(e, &child);
+		raw = attrs__raw(e, &child, &ra);
+		tag = raw ? ra.tag : attrs__tag(e, &child);
 		if (tag == DW_TAG_member || tag == DW_TAG_inheritance) {
-			err = type_member(e, &child, in_union, idx++, n);
+			err = type_member(e, &child, raw ? &ra : NULL, in_union,
+					  idx++, n);
 		} else if (tag == DW_TAG_LLVM_annotation) {
 			value = cu__annotation(&child, "btf_decl_tag");
 			if (value)
@@ -538,7 +547,8 @@ static int type_read_members(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 		} else {
 			*nested = true;
 		}
-	} while (!err && attrs__sibling(e, &child, &child) == 0);
+	} while (!err && (raw ? attrs__next(e, &child, &ra, &child) :
+			  attrs__sibling(e, &child, &child)) == 0);
 	return err < 0 && !e->out->errmsg ? type_fail(e, die, err) : err;
 }
 
@@ -576,19 +586,29 @@ static int type_composite(struct cu_enc *e, Dwarf_Die *die, int tag)
 {
 	bool is_union = tag == DW_TAG_union_type, nested = false;
 	size_t from = e->nr_tags, n;
+	uint64_t size, decl;
+	struct raw_attrs ra;
 	struct die_attrs da;
 	uint32_t name;
 	int id, err;
 
-	if (type_read_attrs(e, die, &da))
-		return -EINVAL;
-	err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+	if (attrs__raw(e, die, &ra)) {
+		err = cu__name(e, type_raw_name(e, &ra), &name);
+		size = raw__has(&ra, AS_BYTE_SIZE) ? ra.v[AS_BYTE_SIZE] : 0;
+		decl = raw__has(&ra, AS_DECLARATION) ? ra.v[AS_DECLARATION] : 0;
+	} else {
+		if (type_read_attrs(e, die, &da))
+			return -EINVAL;
+		err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+		size = attrs__udata(&da, AS_BYTE_SIZE, 0);
+		decl = attrs__udata(&da, AS_DECLARATION, 0);
+	}
 	if (err)
 		return type_fail(e, die, err);
 	err = type_read_members(e, die, is_union, &n, &nested);
 	if (err)
 		return err;
-	if (attrs__udata(&da, AS_DECLARATION, 0)) {
+	if (decl) {
 		/* a declaration's members, if any, have no record */
 		n = 0;
 		if (!name) {
@@ -601,7 +621,7 @@ static int type_composite(struct cu_enc *e, Dwarf_Die *die, int tag)
 			rec__hdr(e)->info |= 1u << 31;
 	} else {
 		rec__start(e, is_union ? BTF_KIND_UNION : BTF_KIND_STRUCT, name,
-			   attrs__udata(&da, AS_BYTE_SIZE, 0));
+			   size);
 		err = type_add_members(e, die, n);
 		if (err)
 			return err;
