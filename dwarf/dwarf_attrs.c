@@ -119,10 +119,14 @@ bool attrs__ref(struct die_attrs *da, enum attr_slot s, Dwarf_Die *out)
 /* Abbreviation codes above this are read by libdw (never seen in practice) */
 #define MAX_FAST_CODE 65536
 
+#define LEB_MAX 10	/* libdw reads no more bytes of a LEB128 */
+
 static const unsigned char *leb_skip(const unsigned char *p,
 				     const unsigned char *end)
 {
-	while (p < end)
+	const unsigned char *start = p;
+
+	while (p < end && p - start < LEB_MAX)
 		if (!(*p++ & 0x80))
 			return p;
 	return NULL;
@@ -134,7 +138,7 @@ static const unsigned char *leb_read(const unsigned char *p,
 	unsigned int shift = 0;
 
 	*v = 0;
-	while (p < end) {
+	while (p < end && shift < 7 * LEB_MAX) {
 		unsigned char b = *p++;
 
 		if (shift < 64)
@@ -153,7 +157,7 @@ static const unsigned char *sleb_read(const unsigned char *p,
 	uint64_t u = 0;
 	unsigned char b;
 
-	while (p < end) {
+	while (p < end && shift < 7 * LEB_MAX) {
 		b = *p++;
 		if (shift < 64)
 			u |= (uint64_t)(b & 0x7f) << shift;
@@ -281,6 +285,7 @@ struct learn {
 	struct cu_enc *e;
 	struct abbrev_spec *spec;
 	const unsigned char *p;	/* where the next value should be */
+	bool seen_sib;		/* libdw follows the first DW_AT_sibling only */
 	int err;
 };
 
@@ -305,11 +310,16 @@ static int learn_cb(Dwarf_Attribute *attr, void *arg)
 	aa->size = form_fixed_size(l->e, attr->form);
 	aa->off = l->spec->len >= 0 && l->spec->len <= UINT16_MAX ?
 		  l->spec->len : 0;
-	if (attr->code == DW_AT_sibling && l->spec->len >= 0 &&
-	    (attr->form == DW_FORM_ref1 || attr->form == DW_FORM_ref2 ||
-	     attr->form == DW_FORM_ref4 || attr->form == DW_FORM_ref8)) {
-		l->spec->sib_off = l->spec->len;
-		l->spec->sib_size = aa->size;
+	/* libdw goes by the first DW_AT_sibling, whatever its children */
+	if (attr->code == DW_AT_sibling && !l->seen_sib) {
+		l->seen_sib = true;
+		l->spec->sib_off = SIB_LIBDW;
+		if (l->spec->len >= 0 &&
+		    (attr->form == DW_FORM_ref1 || attr->form == DW_FORM_ref2 ||
+		     attr->form == DW_FORM_ref4 || attr->form == DW_FORM_ref8)) {
+			l->spec->sib_off = l->spec->len;
+			l->spec->sib_size = aa->size;
+		}
 	}
 	if (aa->size < 0 || l->spec->len < 0)
 		l->spec->len = -1;
@@ -359,11 +369,14 @@ static bool raw_form(int slot, unsigned int form)
 static bool attrs_raw_shape(const struct cu_enc *e,
 			    const struct abbrev_spec *spec)
 {
-	const struct abbrev_attr *aa = e->s->abbrevs.attrs + spec->first;
+	const struct abbrev_attr *aa;
 	uint32_t i;
 
 	if (e->version < 4)
 		return false;
+	if (!spec->nr)
+		return true;
+	aa = e->s->abbrevs.attrs + spec->first;
 	for (i = 0; i < spec->nr; i++, aa++)
 		if (aa->slot >= 0 && !raw_form(aa->slot, aa->form))
 			return false;
@@ -396,8 +409,9 @@ static int attrs_keep(struct cu_enc *e, struct abbrev_spec *spec)
  * The first DIE of code @code in the unit: learn its abbreviation.  Out
  * of line: attrs_spec, inlined in every reader, is the hot path.
  */
-static __attribute__((noinline)) struct abbrev_spec *attrs_learn(struct cu_enc *e, Dwarf_Die *die,
-				       uint64_t code, const unsigned char *p)
+static __attribute__((noinline)) struct abbrev_spec *
+attrs_learn(struct cu_enc *e, Dwarf_Die *die, uint64_t code,
+	    const unsigned char *p)
 {
 	struct abbrev_cache *c = &e->s->abbrevs;
 	struct abbrev_spec *spec;
@@ -416,7 +430,7 @@ static __attribute__((noinline)) struct abbrev_spec *attrs_learn(struct cu_enc *
 	memset(spec, 0, sizeof(*spec));
 	spec->gen = c->gen;
 	spec->first = c->nr_attrs;
-	spec->sib_off = -1;
+	spec->sib_off = SIB_NONE;
 	spec->tag = dwarf_tag(die);
 	children = dwarf_haschildren(die);
 	spec->abbrev = die->abbrev;
@@ -601,9 +615,13 @@ static bool raw_store(const struct cu_enc *e, const struct abbrev_attr *aa,
 static bool raw_fixed(const struct cu_enc *e, const struct abbrev_spec *spec,
 		      const unsigned char *p, struct raw_attrs *ra)
 {
-	const struct abbrev_attr *aa = e->s->abbrevs.kept + spec->kept_first;
+	const struct abbrev_attr *aa;
 	uint64_t v;
 	uint32_t i;
+
+	if (!spec->nr_kept)
+		return true;
+	aa = e->s->abbrevs.kept + spec->kept_first;
 
 	for (i = 0; i < spec->nr_kept; i++, aa++) {
 		if (aa->form == DW_FORM_flag_present)
@@ -634,10 +652,12 @@ bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra)
 	ra->tag = spec->tag;
 	ra->children = spec->children;
 	if (spec->fixed) {
-		ra->end = p + spec->len;
-		return spec->len <= e->unit_end - p && raw_fixed(e, spec, p, ra);
+		if (spec->len > e->unit_end - p)
+			return false;
+		ra->end = spec->sib_off == SIB_NONE ? p + spec->len : NULL;
+		return raw_fixed(e, spec, p, ra);
 	}
-	aa = c->attrs + spec->first;
+	aa = spec->nr ? c->attrs + spec->first : NULL;
 	for (i = 0; i < spec->nr; i++, aa++) {
 		if (aa->slot < 0) {
 			if (aa->size >= 0 && aa->size <= e->unit_end - p)
@@ -650,7 +670,7 @@ bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra)
 		if (!p || !raw_store(e, aa, v, ra))
 			return false;
 	}
-	ra->end = p;
+	ra->end = spec->sib_off == SIB_NONE ? p : NULL;
 	return true;
 }
 
@@ -718,7 +738,7 @@ int attrs__next(struct cu_enc *e, Dwarf_Die *die, const struct raw_attrs *ra,
 {
 	const unsigned char *p = ra->end;
 
-	if (ra->children || p >= e->unit_end || !*p || *p == 0x80)
+	if (!p || ra->children || p >= e->unit_end || !*p || *p == 0x80)
 		return attrs__sibling(e, die, out);
 	attrs__die_at(e, p, out);
 	return 0;
@@ -742,7 +762,8 @@ static const unsigned char *attrs_sib_ref(struct cu_enc *e,
 	const unsigned char *die_p = die->addr;
 	uint64_t v;
 
-	if (spec->sib_off < 0 || spec->sib_off + spec->sib_size > e->unit_end - p)
+	if (spec->sib_off < 0 ||
+	    spec->sib_off + spec->sib_size > e->unit_end - p)
 		return NULL;
 	v = fixed_read(p + spec->sib_off, spec->sib_size, e->big_endian);
 	if (v >= e->unit_len || v <= (uint64_t)(die_p - e->unit_ptr))
@@ -758,9 +779,15 @@ int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 	spec = attrs_spec(e, die, &p);
 	if (!spec)
 		return dwarf_siblingof(die, out);
-	/* a DIE with children: where DW_AT_sibling says, else libdw walks */
-	p = spec->children ? attrs_sib_ref(e, spec, die, p) :
-	    attrs_end(e, spec, p);
+	/*
+	 * Where DW_AT_sibling says, if there is one (libdw follows it even
+	 * without children), else past the attributes; libdw walks the
+	 * children of a DIE with children and no DW_AT_sibling
+	 */
+	if (spec->sib_off != SIB_NONE)
+		p = attrs_sib_ref(e, spec, die, p);
+	else
+		p = spec->children ? NULL : attrs_end(e, spec, p);
 	if (!p || (p < e->unit_end && *p == 0x80))
 		return dwarf_siblingof(die, out);
 	/* the end of the unit, or of the level (libdw leaves *out alone) */

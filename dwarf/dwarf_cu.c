@@ -237,7 +237,17 @@ static bool cu_ignored_tag(int tag)
 /* What a function body holds goes through cu_scan_act first: keep both */
 int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 {
-	int tag = attrs__tag(e, die);
+	int tag;
+
+	/*
+	 * Every DIE takes a byte at least and is visited once, unless
+	 * DW_AT_sibling leads back into DIEs already walked: then each
+	 * nesting level could double the walk.
+	 */
+	if (++e->visits > 2 * (e->end - e->start) + 64)
+		return cu__error(e, die, -EINVAL, "DIEs visited again and again: "
+				 "DW_AT_sibling leads back into the tree");
+	tag = attrs__tag(e, die);
 
 	if (types__is_type_tag(tag))
 		return types__encode(e, die, tag);

@@ -195,9 +195,9 @@ void pages__release(struct sec_pages *pg, size_t off);
 /*
  * ET_REL: note where the relocation sections of the debug sections are,
  * from @elf, a handle on the file opened before libdwfl's (which empties
- * their headers once it has applied them).  0 or -ENOMEM.
+ * their headers once it has applied them); none when out of memory.
  */
-int pages__note_debug_relocs(struct dwarf_file *f, Elf *elf);
+void pages__note_debug_relocs(struct dwarf_file *f, Elf *elf);
 /* Once libdwfl has applied them: release their pages, forget them */
 void pages__drop_debug_relocs(struct dwarf_file *f);
 
@@ -364,9 +364,16 @@ struct abbrev_spec {
 	uint32_t nr;
 	uint32_t kept_first;	/* fixed: the attributes kept, in .kept */
 	uint32_t nr_kept;
-	int32_t sib_off;	/* a DW_AT_sibling reference there, or -1 */
-	int8_t sib_size;	/* its bytes */
+	/*
+	 * Where its (first) DW_AT_sibling is, a reference of sib_size bytes;
+	 * SIB_NONE: it has none; SIB_LIBDW: one this fast path does not read
+	 */
+	int32_t sib_off;
+	int8_t sib_size;
 };
+
+#define SIB_NONE	(-1)
+#define SIB_LIBDW	(-2)
 
 /* The abbreviations of the unit being encoded (dwarf_attrs.c) */
 struct abbrev_cache {
@@ -470,6 +477,7 @@ struct cu_enc {
 	size_t nr_tags;
 	int int_id;		/* the unit's 'int' base type, 0 if none yet */
 	unsigned int depth;	/* scopes around the DIE visited; 1: top level */
+	uint64_t visits;	/* cu__visit calls, against DIE trees that loop */
 	bool clang;		/* produced by clang */
 	/* for the fast path of dwarf_attrs.c; unit_ptr NULL: libdw only */
 	const unsigned char *unit_ptr;	/* the unit header, libdw's data */
@@ -512,7 +520,8 @@ struct raw_attrs {
 	uint32_t mask;		/* 1 << enum attr_slot: present */
 	int tag;
 	bool children;
-	const unsigned char *end;	/* where its attributes end */
+	/* where its next sibling is, if it has no children; NULL: ask */
+	const unsigned char *end;
 	/*
 	 * AS_NAME: its .debug_str offset (below dstr_size); AS_TYPE: the DIE
 	 * offset; a constant as attrs__udata gives it, a flag 0 or 1

@@ -20,15 +20,17 @@
  * in a file that is not ET_REL; anything else is never released.
  *
  * An ET_REL file's relocation sections for its debug sections are another
- * matter: libdwfl applies them all when it opens the DWARF, writing into
- * the sections they relocate, never into themselves, and nothing reads
+ * matter: libdwfl applies them all when it opens the DWARF (zeroing each
+ * entry it applied and emptying the section's header), and nothing reads
  * them again.  For a large module they are more bytes than .debug_info
  * itself (24 bytes for each 4- or 8-byte value relocated), so their whole
- * pages are released as soon as libdwfl is done with them.
+ * pages are released as soon as libdwfl is done with them, which puts
+ * the file's bytes back there, unused.  Not a page that also holds
+ * another section or a header: only a relocation section that shares no
+ * byte with any.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +164,33 @@ static bool pages_is_debug_reloc(Elf *elf, size_t shstrndx,
 	return name && !strncmp(name, ".debug_", 7);
 }
 
-int pages__note_debug_relocs(struct dwarf_file *f, Elf *elf)
+/* Whether [@off, @off + @size) shares a byte with another section or a header */
+static bool pages_overlaps(Elf *elf, Elf_Scn *self, uint64_t off, uint64_t size)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	GElf_Shdr sh;
+	size_t n;
+
+	if (!gelf_getehdr(elf, &eh) || elf_getshdrnum(elf, &n))
+		return true;
+	if (off < gelf_fsize(elf, ELF_T_EHDR, 1, EV_CURRENT) ||
+	    (eh.e_shoff < off + size &&
+	     off < eh.e_shoff + n * gelf_fsize(elf, ELF_T_SHDR, 1, EV_CURRENT)) ||
+	    (eh.e_phnum && eh.e_phoff < off + size &&
+	     off < eh.e_phoff + eh.e_phnum * gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT)))
+		return true;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (scn == self || !gelf_getshdr(scn, &sh) ||
+		    sh.sh_type == SHT_NOBITS || !sh.sh_size)
+			continue;
+		if (sh.sh_offset < off + size && off < sh.sh_offset + sh.sh_size)
+			return true;
+	}
+	return false;
+}
+
+void pages__note_debug_relocs(struct dwarf_file *f, Elf *elf)
 {
 	Elf_Scn *scn = NULL;
 	struct file_range *r;
@@ -170,25 +198,25 @@ int pages__note_debug_relocs(struct dwarf_file *f, Elf *elf)
 	GElf_Shdr sh;
 
 	if (elf_getshdrstrndx(elf, &shstrndx))
-		return 0;
+		return;
 	while ((scn = elf_nextscn(elf, scn)))
 		if (gelf_getshdr(scn, &sh) &&
 		    pages_is_debug_reloc(elf, shstrndx, &sh))
 			n++;
 	if (!n)
-		return 0;
+		return;
 	f->debug_relocs = calloc(n, sizeof(*f->debug_relocs));
 	if (!f->debug_relocs)
-		return -ENOMEM;
+		return;	/* nothing released, no harm done */
 	while ((scn = elf_nextscn(elf, scn)) && f->nr_debug_relocs < n) {
 		if (!gelf_getshdr(scn, &sh) ||
-		    !pages_is_debug_reloc(elf, shstrndx, &sh))
+		    !pages_is_debug_reloc(elf, shstrndx, &sh) ||
+		    pages_overlaps(elf, scn, sh.sh_offset, sh.sh_size))
 			continue;
 		r = &f->debug_relocs[f->nr_debug_relocs++];
 		r->off = sh.sh_offset;
 		r->size = sh.sh_size;
 	}
-	return 0;
 }
 
 /*

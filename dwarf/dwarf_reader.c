@@ -41,18 +41,15 @@ static int file_check_elf(struct dwarf_file *f, const char *path, int fd)
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	bool is_elf = elf && elf_kind(elf) == ELF_K_ELF;
 	GElf_Ehdr ehdr;
-	int err = 0;
 
 	if (is_elf && gelf_getehdr(elf, &ehdr) && ehdr.e_type == ET_REL)
-		err = pages__note_debug_relocs(f, elf);
+		pages__note_debug_relocs(f, elf);
 	elf_end(elf);
 	if (!is_elf) {
 		msg__error("%s: not an ELF file", path);
 		return -EINVAL;
 	}
-	if (err)
-		msg__error("%s: out of memory", path);
-	return err;
+	return 0;
 }
 
 static bool file_has_debug_info(Elf *elf)
