@@ -208,6 +208,13 @@ static inline uint64_t fixed_read(const unsigned char *p, unsigned int n,
 	return v;
 }
 
+/* A reference inside the unit, of fixed size */
+static bool form_is_ref(unsigned int form)
+{
+	return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
+	       form == DW_FORM_ref4 || form == DW_FORM_ref8;
+}
+
 /* Bytes of a value of @form, or -1 when it has no fixed size */
 static int form_fixed_size(const struct cu_enc *e, unsigned int form)
 {
@@ -280,6 +287,16 @@ static const unsigned char *form_skip(const struct cu_enc *e,
 	}
 }
 
+/* Past the value of @aa at @p; NULL when out of bounds or unknown here */
+static const unsigned char *attr_skip(const struct cu_enc *e,
+				      const struct abbrev_attr *aa,
+				      const unsigned char *p)
+{
+	if (aa->size >= 0)
+		return aa->size <= e->unit_end - p ? p + aa->size : NULL;
+	return form_skip(e, aa->form, p);
+}
+
 /* What learning an abbreviation from libdw's walk collects */
 struct learn {
 	struct cu_enc *e;
@@ -314,9 +331,7 @@ static int learn_cb(Dwarf_Attribute *attr, void *arg)
 	if (attr->code == DW_AT_sibling && !l->seen_sib) {
 		l->seen_sib = true;
 		l->spec->sib_off = SIB_LIBDW;
-		if (l->spec->len >= 0 &&
-		    (attr->form == DW_FORM_ref1 || attr->form == DW_FORM_ref2 ||
-		     attr->form == DW_FORM_ref4 || attr->form == DW_FORM_ref8)) {
+		if (l->spec->len >= 0 && form_is_ref(attr->form)) {
 			l->spec->sib_off = l->spec->len;
 			l->spec->sib_size = aa->size;
 		}
@@ -346,8 +361,7 @@ static bool raw_form(int slot, unsigned int form)
 	case AS_NAME:
 		return form == DW_FORM_strp;
 	case AS_TYPE:
-		return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
-		       form == DW_FORM_ref4 || form == DW_FORM_ref8;
+		return form_is_ref(form);
 	case AS_BYTE_SIZE: case AS_ENCODING: case AS_MEMBER_LOCATION:
 	case AS_DATA_BIT_OFFSET: case AS_BIT_SIZE: case AS_CONST_VALUE:
 	case AS_UPPER_BOUND: case AS_COUNT:
@@ -557,12 +571,23 @@ int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da)
 			a->cu = die->cu;
 			da->mask |= 1u << aa->slot;
 		}
-		if (aa->size >= 0 && aa->size <= e->unit_end - p)
-			p += aa->size;
-		else if (!(p = form_skip(e, aa->form, p)))
+		p = attr_skip(e, aa, p);
+		if (!p)
 			return attrs__read(die, da);
 	}
 	return 0;
+}
+
+/* A value of a fixed-size form raw_form allows, in bounds at @p */
+static inline uint64_t raw_fixed_value(const struct cu_enc *e,
+				       const struct abbrev_attr *aa,
+				       const unsigned char *p)
+{
+	if (aa->form == DW_FORM_flag_present)
+		return 1;
+	if (aa->form == DW_FORM_flag)
+		return *p != 0;
+	return fixed_read(p, aa->size, e->big_endian);
 }
 
 /* A value of a form raw_form allows */
@@ -572,27 +597,18 @@ static const unsigned char *raw_value(const struct cu_enc *e,
 {
 	int64_t sv;
 
-	switch (aa->form) {
-	case DW_FORM_flag_present:
-		*v = 1;
-		return p;
-	case DW_FORM_flag:
-		if (p >= e->unit_end)
-			return NULL;
-		*v = *p != 0;
-		return p + 1;
-	case DW_FORM_udata:
+	if (aa->form == DW_FORM_udata)
 		return leb_read(p, e->unit_end, v);
-	case DW_FORM_sdata:
+	if (aa->form == DW_FORM_sdata) {
 		p = sleb_read(p, e->unit_end, &sv);
-		*v = (uint64_t)sv;
+		if (p)
+			*v = (uint64_t)sv;
 		return p;
-	default:
-		if (aa->size < 0 || aa->size > e->unit_end - p)
-			return NULL;
-		*v = fixed_read(p, aa->size, e->big_endian);
-		return p + aa->size;
 	}
+	if (aa->size < 0 || aa->size > e->unit_end - p)
+		return NULL;
+	*v = raw_fixed_value(e, aa, p);
+	return p + aa->size;
 }
 
 /* Value @v of @aa into @ra, if a name or reference the general path reads */
@@ -616,23 +632,14 @@ static bool raw_fixed(const struct cu_enc *e, const struct abbrev_spec *spec,
 		      const unsigned char *p, struct raw_attrs *ra)
 {
 	const struct abbrev_attr *aa;
-	uint64_t v;
 	uint32_t i;
 
 	if (!spec->nr_kept)
 		return true;
 	aa = e->s->abbrevs.kept + spec->kept_first;
-
-	for (i = 0; i < spec->nr_kept; i++, aa++) {
-		if (aa->form == DW_FORM_flag_present)
-			v = 1;
-		else if (aa->form == DW_FORM_flag)
-			v = p[aa->off] != 0;
-		else
-			v = fixed_read(p + aa->off, aa->size, e->big_endian);
-		if (!raw_store(e, aa, v, ra))
+	for (i = 0; i < spec->nr_kept; i++, aa++)
+		if (!raw_store(e, aa, raw_fixed_value(e, aa, p + aa->off), ra))
 			return false;
-	}
 	return true;
 }
 
@@ -660,14 +667,13 @@ bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra)
 	aa = spec->nr ? c->attrs + spec->first : NULL;
 	for (i = 0; i < spec->nr; i++, aa++) {
 		if (aa->slot < 0) {
-			if (aa->size >= 0 && aa->size <= e->unit_end - p)
-				p += aa->size;
-			else if (!(p = form_skip(e, aa->form, p)))
+			p = attr_skip(e, aa, p);
+		} else {
+			p = raw_value(e, aa, p, &v);
+			if (p && !raw_store(e, aa, v, ra))
 				return false;
-			continue;
 		}
-		p = raw_value(e, aa, p, &v);
-		if (!p || !raw_store(e, aa, v, ra))
+		if (!p)
 			return false;
 	}
 	ra->end = spec->sib_off == SIB_NONE ? p : NULL;
@@ -733,16 +739,6 @@ int attrs__child(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 	return 0;
 }
 
-int attrs__next(struct cu_enc *e, Dwarf_Die *die, const struct raw_attrs *ra,
-		Dwarf_Die *out)
-{
-	const unsigned char *p = ra->end;
-
-	if (!p || ra->children || p >= e->unit_end || !*p || *p == 0x80)
-		return attrs__sibling(e, die, out);
-	attrs__die_at(e, p, out);
-	return 0;
-}
 
 void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out)
 {
@@ -771,6 +767,22 @@ static const unsigned char *attrs_sib_ref(struct cu_enc *e,
 	return e->unit_ptr + v;
 }
 
+/*
+ * The end of attrs__sibling, its next sibling found at @p (NULL: let libdw
+ * find it, as it does for a null entry spelt in more bytes)
+ */
+static inline int attrs_sibling_at(struct cu_enc *e, Dwarf_Die *die,
+				   const unsigned char *p, Dwarf_Die *out)
+{
+	if (!p || (p < e->unit_end && *p == 0x80))
+		return dwarf_siblingof(die, out);
+	/* the end of the unit, or of the level (libdw leaves *out alone) */
+	if (p >= e->unit_end || !*p)
+		return 1;
+	attrs__die_at(e, p, out);
+	return 0;
+}
+
 int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 {
 	const struct abbrev_spec *spec;
@@ -788,13 +800,15 @@ int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out)
 		p = attrs_sib_ref(e, spec, die, p);
 	else
 		p = spec->children ? NULL : attrs_end(e, spec, p);
-	if (!p || (p < e->unit_end && *p == 0x80))
-		return dwarf_siblingof(die, out);
-	/* the end of the unit, or of the level (libdw leaves *out alone) */
-	if (p >= e->unit_end || !*p)
-		return 1;
-	attrs__die_at(e, p, out);
-	return 0;
+	return attrs_sibling_at(e, die, p, out);
+}
+
+int attrs__next(struct cu_enc *e, Dwarf_Die *die, const struct raw_attrs *ra,
+		Dwarf_Die *out)
+{
+	if (!ra->end || ra->children)
+		return attrs__sibling(e, die, out);
+	return attrs_sibling_at(e, die, ra->end, out);
 }
 
 Dwarf_Off attrs__ref_off(struct cu_enc *e, struct die_attrs *da,

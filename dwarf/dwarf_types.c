@@ -65,11 +65,63 @@ static const char *type_raw_name(struct cu_enc *e, const struct raw_attrs *ra)
 	return raw__has(ra, AS_NAME) ? e->file->dstr + ra->v[AS_NAME] : NULL;
 }
 
-/* cu__ref_attr for the DW_AT_type attrs__raw read */
-static int type_raw_ref(struct cu_enc *e, uint32_t id, size_t field,
-			const struct raw_attrs *ra)
+/* What the type readers but the member's take from a DIE; absent: 0 */
+struct type_vals {
+	const char *name;
+	uint64_t byte_size;
+	uint64_t declaration;
+	uint64_t const_value;
+	bool raw;		/* attrs__raw read them ... */
+	Dwarf_Off raw_type;	/* ... and DW_AT_type's target, 0: none */
+	struct die_attrs da;	/* else libdw's attributes */
+};
+
+static uint64_t raw_or_0(const struct raw_attrs *ra, enum attr_slot s)
 {
-	return raw__has(ra, AS_TYPE) ? cu__ref(e, id, field, ra->v[AS_TYPE]) : 0;
+	return raw__has(ra, s) ? ra->v[s] : 0;
+}
+
+/*
+ * @die's values, by attrs__raw when it reads them, else through libdw's
+ * attributes.  0 or -EINVAL, with an error recorded.
+ */
+static inline __attribute__((always_inline)) int
+type_vals(struct cu_enc *e, Dwarf_Die *die, struct type_vals *tv)
+{
+	struct raw_attrs ra;
+	struct die_attrs *da = &tv->da;
+
+	tv->raw = attrs__raw(e, die, &ra);
+	if (tv->raw) {
+		tv->name = type_raw_name(e, &ra);
+		tv->raw_type = raw_or_0(&ra, AS_TYPE);
+		tv->byte_size = raw_or_0(&ra, AS_BYTE_SIZE);
+		tv->declaration = raw_or_0(&ra, AS_DECLARATION);
+		tv->const_value = raw_or_0(&ra, AS_CONST_VALUE);
+		return 0;
+	}
+	if (type_read_attrs(e, die, da))
+		return -EINVAL;
+	tv->name = attrs__str(da, AS_NAME);
+	tv->byte_size = attrs__udata(da, AS_BYTE_SIZE, 0);
+	tv->declaration = attrs__udata(da, AS_DECLARATION, 0);
+	tv->const_value = attrs__udata(da, AS_CONST_VALUE, 0);
+	return 0;
+}
+
+/* cu__target for what type_vals read (it warns when it cannot follow) */
+static Dwarf_Off type_target(struct cu_enc *e, struct type_vals *tv)
+{
+	return tv->raw ? tv->raw_type : cu__target(e, &tv->da, AS_TYPE);
+}
+
+/* cu__ref_attr for what type_vals read */
+static int type_ref(struct cu_enc *e, uint32_t id, size_t field,
+		    struct type_vals *tv)
+{
+	Dwarf_Off target = type_target(e, tv);
+
+	return target ? cu__ref(e, id, field, target) : 0;
 }
 
 static bool is_pow2(uint64_t x)
@@ -131,20 +183,16 @@ static int type_base(struct cu_enc *e, Dwarf_Die *die)
 /* CONST, VOLATILE, RESTRICT: nothing but a kind and a referenced type */
 static int type_modifier(struct cu_enc *e, Dwarf_Die *die, unsigned int kind)
 {
-	struct raw_attrs ra;
-	struct die_attrs da;
-	bool raw = attrs__raw(e, die, &ra);
+	struct type_vals tv;
 	int id;
 
-	if (!raw && type_read_attrs(e, die, &da))
+	if (type_vals(e, die, &tv))
 		return -EINVAL;
 	id = rec__simple(e, kind, 0, 0);
 	if (id < 0)
 		return type_fail(e, die, id);
 	cu__map(e, die, id);
-	if (raw)
-		return type_raw_ref(e, id, REF_FIELD, &ra);
-	return cu__ref_attr(e, id, REF_FIELD, &da, AS_TYPE);
+	return type_ref(e, id, REF_FIELD, &tv);
 }
 
 /* A DIE BTF has no record for, which stands for its DW_AT_type (or void) */
@@ -193,19 +241,10 @@ static int type_pointer_tags(struct cu_enc *e, Dwarf_Die *die, size_t *n)
 static int type_pointer(struct cu_enc *e, Dwarf_Die *die)
 {
 	size_t from = e->nr_tags, n, i;
-	struct raw_attrs ra;
-	struct die_attrs da;
+	struct type_vals tv;
 	int id, last, ret;
 
-	/* the common pointer: no type tags under it */
-	if (attrs__raw(e, die, &ra) && !ra.children) {
-		id = rec__simple(e, BTF_KIND_PTR, 0, 0);
-		if (id < 0)
-			return type_fail(e, die, id);
-		cu__map(e, die, id);
-		return type_raw_ref(e, id, REF_FIELD, &ra);
-	}
-	if (type_read_attrs(e, die, &da))
+	if (type_vals(e, die, &tv))
 		return -EINVAL;
 	ret = type_pointer_tags(e, die, &n);
 	if (ret)
@@ -227,22 +266,19 @@ static int type_pointer(struct cu_enc *e, Dwarf_Die *die)
 		last = ret;
 	}
 	e->nr_tags = from;
-	return cu__ref_attr(e, last, REF_FIELD, &da, AS_TYPE);
+	return type_ref(e, last, REF_FIELD, &tv);
 }
 
 static int type_typedef(struct cu_enc *e, Dwarf_Die *die)
 {
 	size_t from = e->nr_tags;
-	struct raw_attrs ra;
-	struct die_attrs da;
-	bool raw = attrs__raw(e, die, &ra);
+	struct type_vals tv;
 	uint32_t name;
 	int id, err;
 
-	if (!raw && type_read_attrs(e, die, &da))
+	if (type_vals(e, die, &tv))
 		return -EINVAL;
-	err = cu__name(e, raw ? type_raw_name(e, &ra) : attrs__str(&da, AS_NAME),
-		       &name);
+	err = cu__name(e, tv.name, &name);
 	if (err)
 		return type_fail(e, die, err);
 	if (!name)
@@ -251,8 +287,7 @@ static int type_typedef(struct cu_enc *e, Dwarf_Die *die)
 	if (id < 0)
 		return type_fail(e, die, id);
 	cu__map(e, die, id);
-	err = raw ? type_raw_ref(e, id, REF_FIELD, &ra) :
-	      cu__ref_attr(e, id, REF_FIELD, &da, AS_TYPE);
+	err = type_ref(e, id, REF_FIELD, &tv);
 	if (!err)
 		err = cu__push_child_tags(e, die, -1);
 	if (!err)
@@ -586,29 +621,19 @@ static int type_composite(struct cu_enc *e, Dwarf_Die *die, int tag)
 {
 	bool is_union = tag == DW_TAG_union_type, nested = false;
 	size_t from = e->nr_tags, n;
-	uint64_t size, decl;
-	struct raw_attrs ra;
-	struct die_attrs da;
+	struct type_vals tv;
 	uint32_t name;
 	int id, err;
 
-	if (attrs__raw(e, die, &ra)) {
-		err = cu__name(e, type_raw_name(e, &ra), &name);
-		size = raw__has(&ra, AS_BYTE_SIZE) ? ra.v[AS_BYTE_SIZE] : 0;
-		decl = raw__has(&ra, AS_DECLARATION) ? ra.v[AS_DECLARATION] : 0;
-	} else {
-		if (type_read_attrs(e, die, &da))
-			return -EINVAL;
-		err = cu__name(e, attrs__str(&da, AS_NAME), &name);
-		size = attrs__udata(&da, AS_BYTE_SIZE, 0);
-		decl = attrs__udata(&da, AS_DECLARATION, 0);
-	}
+	if (type_vals(e, die, &tv))
+		return -EINVAL;
+	err = cu__name(e, tv.name, &name);
 	if (err)
 		return type_fail(e, die, err);
 	err = type_read_members(e, die, is_union, &n, &nested);
 	if (err)
 		return err;
-	if (decl) {
+	if (tv.declaration) {
 		/* a declaration's members, if any, have no record */
 		n = 0;
 		if (!name) {
@@ -621,7 +646,7 @@ static int type_composite(struct cu_enc *e, Dwarf_Die *die, int tag)
 			rec__hdr(e)->info |= 1u << 31;
 	} else {
 		rec__start(e, is_union ? BTF_KIND_UNION : BTF_KIND_STRUCT, name,
-			   size);
+			   tv.byte_size);
 		err = type_add_members(e, die, n);
 		if (err)
 			return err;
@@ -662,21 +687,15 @@ static bool enum_underlying_signed(struct die_attrs *da)
 static int type_enum_value(struct cu_enc *e, Dwarf_Die *die, bool is64,
 			   bool *neg)
 {
-	struct raw_attrs ra;
-	struct die_attrs da;
+	struct type_vals tv;
 	uint32_t name;
 	int64_t v;
 	int err;
 
-	if (attrs__raw(e, die, &ra) && raw__has(&ra, AS_NAME)) {
-		err = cu__name(e, type_raw_name(e, &ra), &name);
-		v = raw__has(&ra, AS_CONST_VALUE) ? ra.v[AS_CONST_VALUE] : 0;
-	} else {
-		if (type_read_attrs(e, die, &da))
-			return -EINVAL;
-		err = cu__name(e, attrs__str(&da, AS_NAME), &name);
-		v = attrs__udata(&da, AS_CONST_VALUE, 0);
-	}
+	if (type_vals(e, die, &tv))
+		return -EINVAL;
+	err = cu__name(e, tv.name, &name);
+	v = tv.const_value;
 	if (err)
 		return type_fail(e, die, err);
 	if (!name)
@@ -742,8 +761,7 @@ static int type_read_params(struct cu_enc *e, Dwarf_Die *die, bool *varargs,
 			    bool *nested)
 {
 	struct cu_scratch *s = e->s;
-	struct raw_attrs ra;
-	struct die_attrs da;
+	struct type_vals tv;
 	Dwarf_Die child;
 	int err = 0, tag;
 
@@ -755,23 +773,16 @@ static int type_read_params(struct cu_enc *e, Dwarf_Die *die, bool *varargs,
 			*varargs = true;
 		} else if (tag == DW_TAG_formal_parameter) {
 			struct fn_param *p;
-			bool raw = attrs__raw(e, &child, &ra);
 
-			if (!raw && type_read_attrs(e, &child, &da))
+			if (type_vals(e, &child, &tv))
 				return -EINVAL;
 			err = util__ensure_cap((void **)&s->params, &s->params_cap,
 					       sizeof(*p), e->nr_params + 1);
 			if (err)
 				break;
 			p = &s->params[e->nr_params++];
-			if (raw) {
-				p->type = raw__has(&ra, AS_TYPE) ? ra.v[AS_TYPE] : 0;
-				err = cu__name(e, type_raw_name(e, &ra), &p->name);
-			} else {
-				p->type = cu__target(e, &da, AS_TYPE);
-				err = cu__name(e, attrs__str(&da, AS_NAME),
-					       &p->name);
-			}
+			p->type = type_target(e, &tv);
+			err = cu__name(e, tv.name, &p->name);
 		} else if (tag != DW_TAG_LLVM_annotation) {
 			*nested = true;
 		}
