@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "dwarf_int.h"
+#include "util.h"
 
 /* More than any fault-around window */
 #define RELEASE_AGAIN (256 * 1024)
@@ -164,9 +165,23 @@ static bool pages_is_debug_reloc(Elf *elf, size_t shstrndx,
 	return name && !strncmp(name, ".debug_", 7);
 }
 
-/* Whether [@off, @off + @size) shares a byte with another section or a header */
-static bool pages_overlaps(Elf *elf, Elf_Scn *self, uint64_t off, uint64_t size)
+/* Whether [@a, @a + @alen) and [@b, @b + @blen) share a byte */
+static bool pages_ranges_meet(uint64_t a, uint64_t alen, uint64_t b,
+			      uint64_t blen)
 {
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+/*
+ * Whether section @self, at [@off, @off + @size), shares a byte with
+ * another section or a header
+ */
+static bool pages_overlaps(Elf *elf, Elf_Scn *self, uint64_t off,
+			   uint64_t size)
+{
+	size_t ehsz = gelf_fsize(elf, ELF_T_EHDR, 1, EV_CURRENT);
+	size_t shsz = gelf_fsize(elf, ELF_T_SHDR, 1, EV_CURRENT);
+	size_t phsz = gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT);
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
 	GElf_Shdr sh;
@@ -174,17 +189,14 @@ static bool pages_overlaps(Elf *elf, Elf_Scn *self, uint64_t off, uint64_t size)
 
 	if (!gelf_getehdr(elf, &eh) || elf_getshdrnum(elf, &n))
 		return true;
-	if (off < gelf_fsize(elf, ELF_T_EHDR, 1, EV_CURRENT) ||
-	    (eh.e_shoff < off + size &&
-	     off < eh.e_shoff + n * gelf_fsize(elf, ELF_T_SHDR, 1, EV_CURRENT)) ||
-	    (eh.e_phnum && eh.e_phoff < off + size &&
-	     off < eh.e_phoff + eh.e_phnum * gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT)))
+	if (pages_ranges_meet(off, size, 0, ehsz) ||
+	    pages_ranges_meet(off, size, eh.e_shoff, n * shsz) ||
+	    pages_ranges_meet(off, size, eh.e_phoff, eh.e_phnum * phsz))
 		return true;
 	while ((scn = elf_nextscn(elf, scn))) {
-		if (scn == self || !gelf_getshdr(scn, &sh) ||
-		    sh.sh_type == SHT_NOBITS || !sh.sh_size)
-			continue;
-		if (sh.sh_offset < off + size && off < sh.sh_offset + sh.sh_size)
+		if (scn != self && gelf_getshdr(scn, &sh) &&
+		    sh.sh_type != SHT_NOBITS &&
+		    pages_ranges_meet(off, size, sh.sh_offset, sh.sh_size))
 			return true;
 	}
 	return false;
@@ -193,29 +205,23 @@ static bool pages_overlaps(Elf *elf, Elf_Scn *self, uint64_t off, uint64_t size)
 void pages__note_debug_relocs(struct dwarf_file *f, Elf *elf)
 {
 	Elf_Scn *scn = NULL;
-	struct file_range *r;
-	size_t shstrndx, n = 0;
+	size_t shstrndx, cap = 0;
 	GElf_Shdr sh;
 
 	if (elf_getshdrstrndx(elf, &shstrndx))
 		return;
-	while ((scn = elf_nextscn(elf, scn)))
-		if (gelf_getshdr(scn, &sh) &&
-		    pages_is_debug_reloc(elf, shstrndx, &sh))
-			n++;
-	if (!n)
-		return;
-	f->debug_relocs = calloc(n, sizeof(*f->debug_relocs));
-	if (!f->debug_relocs)
-		return;	/* nothing released, no harm done */
-	while ((scn = elf_nextscn(elf, scn)) && f->nr_debug_relocs < n) {
+	while ((scn = elf_nextscn(elf, scn))) {
 		if (!gelf_getshdr(scn, &sh) ||
 		    !pages_is_debug_reloc(elf, shstrndx, &sh) ||
 		    pages_overlaps(elf, scn, sh.sh_offset, sh.sh_size))
 			continue;
-		r = &f->debug_relocs[f->nr_debug_relocs++];
-		r->off = sh.sh_offset;
-		r->size = sh.sh_size;
+		/* out of memory: fewer released, no harm done */
+		if (util__ensure_cap((void **)&f->debug_relocs, &cap,
+				     sizeof(*f->debug_relocs),
+				     f->nr_debug_relocs + 1))
+			return;
+		f->debug_relocs[f->nr_debug_relocs++] =
+			(struct file_range){ sh.sh_offset, sh.sh_size };
 	}
 }
 
@@ -230,9 +236,9 @@ static bool pages_reloc_done(const struct dwarf_file *f, Elf_Scn *scn,
 {
 	Elf_Data *data;
 	GElf_Shdr sh;
-	bool native = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+	bool host_big_endian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
 
-	if (f->big_endian != native || !gelf_getshdr(scn, &sh) ||
+	if (f->big_endian != host_big_endian || !gelf_getshdr(scn, &sh) ||
 	    sh.sh_offset != r->off || sh.sh_size)
 		return false;
 	data = elf_getdata(scn, NULL);
