@@ -328,6 +328,9 @@ struct run {
 	int nr_objs;
 	/* the objects' records need no FUNC, VAR or DATASEC (--min) */
 	bool types_suffice;
+	/* the names their records look candidates up by */
+	struct dwarf_type_name *roots;
+	size_t nr_roots;
 	struct timespec t_phase;
 };
 
@@ -569,6 +572,18 @@ static bool threads_several(int nr_threads)
 	       (nr_threads <= 0 && sysconf(_SC_NPROCESSORS_ONLN) > 1);
 }
 
+/* --stats: which units a --min read, and why */
+static void stats_subset(const char *input, const struct dwarf_subset *s)
+{
+	fprintf(stderr, "btfenc: stats: %s: scan     %8.3f s: ", input, s->scan_s);
+	if (s->subset)
+		fprintf(stderr, "%zu of %zu units to read (the %zu type names "
+			"the records reach, of %zu, have one shape each)\n",
+			s->units, s->units_total, s->closure, s->keys);
+	else
+		fprintf(stderr, "every unit to read (%s)\n", s->why);
+}
+
 /*
  * DWARF -> table: read, downgrade to the chosen features, dedup.  With
  * several threads, dedup starts on the units already read while later ones
@@ -589,6 +604,7 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 	/* every name went in through btf_table__add_str (dwarf/dwarf_merge.c) */
 	struct dedup_opts dopts = { .strs_from_table = true };
 	struct dedup_stream *stream = NULL;
+	struct dwarf_subset subset = { 0 };
 	struct progress prog;
 	struct btf_table *tab;
 	int err;
@@ -610,9 +626,16 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 	if (ropts.types_only && r->o->stats)
 		fprintf(stderr, "btfenc: stats: %s: reading types only (no "
 			"CO-RE record needs functions or variables)\n", input);
+	if (ropts.types_only) {
+		ropts.min_roots = r->roots;
+		ropts.nr_min_roots = r->nr_roots;
+		ropts.subset = &subset;
+	}
 	err = dwarf_reader__load(input, tab, &ropts);
 	if (err)
 		progress_end(&prog);
+	if (!err && subset.scanned && r->o->stats)
+		stats_subset(input, &subset);
 	stats_phase(r, input, "read");
 	if (!err)
 		stats_kinds(r, input, "read", tab);
@@ -779,6 +802,31 @@ static int run_one(struct run *r, const char *input)
 	return err;
 }
 
+static int load_roots(struct run *r)
+{
+	struct minimize_root *names;
+	size_t i, n;
+	int err = minimize__root_names(r->objs, r->nr_objs, &names, &n);
+
+	if (err) {
+		msg__error("%s", strerror(-err));
+		return err;
+	}
+	r->roots = calloc(n + 1, sizeof(*r->roots));
+	if (!r->roots) {
+		free(names);
+		msg__error("%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		r->roots[i].name = names[i].name;
+		r->roots[i].len = names[i].len;
+	}
+	r->nr_roots = n;
+	free(names);
+	return 0;
+}
+
 static int load_objects(struct run *r)
 {
 	const struct btfenc_opts *o = r->o;
@@ -797,6 +845,8 @@ static int load_objects(struct run *r)
 			r->nr_objs++;
 	}
 	r->types_suffice = !err && minimize__types_suffice(r->objs, r->nr_objs);
+	if (r->types_suffice)
+		err = load_roots(r);
 	return err;
 }
 
@@ -827,6 +877,7 @@ static int run_encode(const struct btfenc_opts *o)
 	for (i = 0; i < r.nr_objs; i++)
 		minimize__free_obj(r.objs[i]);
 	free(r.objs);
+	free(r.roots);
 	btf_table__free(r.base);
 	return err ? err : failed ? -EINVAL : 0;
 }

@@ -397,7 +397,10 @@ static bool attrs_raw_shape(const struct cu_enc *e,
 	return true;
 }
 
-/* Copy the attributes of @spec the encoder reads to the kept list */
+/*
+ * Copy the attributes of @spec the encoder reads to the kept list, in
+ * slot order (stable: of two of a slot the later still wins)
+ */
 static int attrs_keep(struct cu_enc *e, struct abbrev_spec *spec)
 {
 	struct abbrev_cache *c = &e->s->abbrevs;
@@ -415,6 +418,15 @@ static int attrs_keep(struct cu_enc *e, struct abbrev_spec *spec)
 			return err;
 		c->kept[c->nr_kept++] = c->attrs[spec->first + i];
 		spec->nr_kept++;
+	}
+	/* in slot order, which dwarf_shape.c reads them in */
+	for (i = spec->kept_first + 1; i < c->nr_kept; i++) {
+		struct abbrev_attr a = c->kept[i];
+		uint32_t j = i;
+
+		for (; j > spec->kept_first && c->kept[j - 1].slot > a.slot; j--)
+			c->kept[j] = c->kept[j - 1];
+		c->kept[j] = a;
 	}
 	return 0;
 }

@@ -47,6 +47,8 @@ void cu_out__reset(struct cu_out *out)
 	out->nr_funcs = out->nr_vars = out->nr_warns = out->nr_names = 0;
 	out->nr_params = 0;
 	out->loclists_end = 0;
+	out->shape.nr_ents = out->shape.nr_refs = 0;
+	out->shape.unsure = false;
 }
 
 void cu_out__free(struct cu_out *out)
@@ -57,6 +59,8 @@ void cu_out__free(struct cu_out *out)
 	free(out->params);
 	free(out->vars);
 	free(out->warns);
+	free(out->shape.ents);
+	free(out->shape.refs);
 	memset(out, 0, sizeof(*out));
 }
 
@@ -73,6 +77,7 @@ void cu_scratch__free(struct cu_scratch *s)
 	free(s->abbrevs.specs);
 	free(s->abbrevs.attrs);
 	free(s->abbrevs.kept);
+	shape_scratch__free(s->shape);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -249,8 +254,11 @@ int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 				 "DW_AT_sibling leads back into the tree");
 	tag = attrs__tag(e, die);
 
-	if (types__is_type_tag(tag))
+	if (types__is_type_tag(tag)) {
+		if (e->file->want && !shape__wanted(e, die, tag))
+			return 0;
 		return types__encode(e, die, tag);
+	}
 	switch (tag) {
 	case DW_TAG_subprogram:
 		return funcs__subprogram(e, die);

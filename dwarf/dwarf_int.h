@@ -153,6 +153,8 @@ struct dwarf_file {
 	struct file_range *debug_relocs;	/* see pages__drop_debug_relocs */
 	size_t nr_debug_relocs;
 	func_select_fn select_func;
+	/* a --min reading some units: the type names it reaches (dwarf_shape.c) */
+	const struct key_set *want;
 };
 
 /* @s, a string from libdw, ends inside its section */
@@ -314,6 +316,44 @@ enum cu_warn_key {
  */
 #define NAME_OTHER	0x80000000u
 
+/* ---- a unit's type names and shapes (dwarf_shape.c) ---- */
+
+enum shape_cls {
+	SHAPE_COMPOSITE = 1,	/* struct, class, union */
+	SHAPE_ENUM = 3,
+	SHAPE_TYPEDEF = 4,
+	SHAPE_BASE = 5,
+};
+
+enum shape_flags {
+	SHAPE_DECL = 1 << 0,	/* a declaration */
+	SHAPE_UNION = 1 << 1,	/* a union's */
+	SHAPE_UNSURE = 1 << 2,	/* the shape could not be read whole */
+	SHAPE_ODD_INT = 1 << 3,	/* 'int', not a signed 4-byte int */
+};
+
+/* A named type the scan took: a definition or a declaration */
+struct shape_ent {
+	uint64_t key;		/* shape__key(cls, the name's hash) */
+	uint64_t sig[2];	/* its shape */
+	const char *name;	/* libdw's */
+	uint32_t refs;		/* the keys its shape names, in shape_unit.refs */
+	uint32_t nr_refs;
+	uint8_t cls;		/* enum shape_cls */
+	uint8_t flags;		/* enum shape_flags */
+};
+
+/* What scanning a unit found */
+struct shape_unit {
+	struct shape_ent *ents;
+	size_t nr_ents;
+	size_t ents_cap;
+	uint64_t *refs;
+	size_t nr_refs;
+	size_t refs_cap;
+	bool unsure;		/* the unit could not be scanned whole */
+};
+
 /* What encoding one CU leaves for the merge; owned by the caller */
 struct cu_out {
 	struct btf_table *tab;	/* local IDs from 1; NULL after an error */
@@ -333,6 +373,7 @@ struct cu_out {
 	size_t nr_warns;
 	size_t warns_cap;
 	uint64_t loclists_end;	/* where the last location list read is */
+	struct shape_unit shape;	/* when the unit was scanned instead */
 	int err;		/* 0, or why encoding failed ... */
 	char *errmsg;		/* ... in words */
 };
@@ -370,6 +411,8 @@ struct abbrev_spec {
 	 */
 	int32_t sib_off;
 	int8_t sib_size;
+	bool shape_ok;		/* shape_word is known (dwarf_shape.c) */
+	uint64_t shape_word;
 };
 
 #define SIB_NONE	(-1)
@@ -410,9 +453,55 @@ struct cu_scratch {
 	size_t touched_cap;
 	size_t map_zeroed;		/* map slots known to be 0 */
 	struct abbrev_cache abbrevs;
+	struct shape_scratch *shape;	/* for shape__scan */
 };
 
 void cu_scratch__free(struct cu_scratch *s);
+
+/*
+ * dwarf_shape.c: scan the unit at @off (up to @next_off) for its named
+ * types and their shapes, into out->shape; never fails (out->shape.unsure
+ * says the scan could not read it whole).
+ */
+void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
+		 Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out);
+void shape_scratch__free(struct shape_scratch *ss);
+uint64_t shape__key(int cls, uint64_t name_hash);
+
+/* Every unit's names and shapes, added in unit order */
+struct shapes;
+struct shapes *shapes__new(void);
+void shapes__free(struct shapes *g);
+void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out);
+/*
+ * Which of the @nr_units units to read for @roots: @sel[i] for each,
+ * res->subset true; res->subset false when every unit is to be read
+ * (res->why says why).  0, or -ENOMEM.
+ */
+int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
+		   size_t nr_roots, bool *sel, size_t nr_units,
+		   struct dwarf_subset *res);
+/*
+ * After a subset select: the keys the roots reach, each with the offset
+ * (in @offs, by unit index) of the unit read for it; NULL: out of memory
+ */
+struct key_set *shapes__reached(const struct shapes *g, const uint64_t *offs,
+				size_t nr_units);
+void key_set__free(struct key_set *ks);
+/*
+ * Whether the walk of a unit of a subset encodes type DIE @die (of @tag)
+ * when it meets it: a named type the roots reach.  Anything else is
+ * encoded only if a type encoded refers to it.
+ */
+bool shape__wanted(struct cu_enc *e, Dwarf_Die *die, int tag);
+/*
+ * Whether the DIE at @off of the unit (a pointer's target, or behind its
+ * modifiers) is a struct or union definition that another unit of the
+ * subset is read for: then a pointer to it points to a FWD (which dedup
+ * resolves to that unit's definition, the name having one shape); with
+ * *@is_union.  1 or 0.
+ */
+int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union);
 
 /* A DIE cu__scan_body found, to visit: where it is, its depth below the body */
 struct scan_item {
@@ -659,7 +748,7 @@ const struct func_syms *funcs__select_symbol(const struct dwarf_file *f,
  * per CPU) and merge each into @m in unit order, reporting progress to
  * opts->progress.  Prints its errors.
  */
-int units__load(const struct dwarf_file *f, struct merge *m,
+int units__load(struct dwarf_file *f, struct merge *m,
 		const struct dwarf_reader_opts *opts);
 
 /* ---- choosing FUNCs across units (dwarf_fsel.c) ---- */

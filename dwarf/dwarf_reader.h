@@ -26,8 +26,27 @@
 #define BTFENC_DWARF_READER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "btf_table.h"
+
+/* A type name, not NUL-terminated: @len bytes at @name */
+struct dwarf_type_name {
+	const char *name;
+	size_t len;
+};
+
+/* What a types_only load with min_roots read (dwarf_shape.c) */
+struct dwarf_subset {
+	bool scanned;		/* the units were scanned first */
+	bool subset;		/* ... and only some were read */
+	size_t units;		/* units read */
+	size_t units_total;	/* units that are encoded in a full read */
+	size_t keys;		/* type names the scan found */
+	size_t closure;		/* ... that the roots reach */
+	double scan_s;		/* seconds the scan took */
+	char why[256];		/* !subset: why every unit was read */
+};
 
 struct dwarf_reader_opts {
 	/* worker threads; 0 = one per online CPU.  Output never depends on it */
@@ -47,6 +66,18 @@ struct dwarf_reader_opts {
 	 * type is defined at file scope or in a function's body).
 	 */
 	bool types_only;
+	/*
+	 * With types_only (a --min of a kernel): the names the records look
+	 * candidates up by (without "___flavor").  The units are scanned
+	 * first, and only those defining or naming a type the names reach are
+	 * read, when that gives the same minimized output as reading them all
+	 * (dwarf_shape.c says when); the table then holds only their types,
+	 * so it is for minimizing with the same records, nothing else.
+	 * *subset (if not NULL) says what was done.
+	 */
+	const struct dwarf_type_name *min_roots;
+	size_t nr_min_roots;
+	struct dwarf_subset *subset;
 	/* comma-separated DW_AT_language names whose units are skipped */
 	const char *lang_exclude;
 	/*

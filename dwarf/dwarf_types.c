@@ -238,6 +238,65 @@ static int type_pointer_tags(struct cu_enc *e, Dwarf_Die *die, size_t *n)
 	return err;
 }
 
+/* Modifiers a pointer may point through to a FWD (type_ptr_fwd) */
+#define PTR_FWD_MODS 8
+
+/*
+ * In a unit of a --min subset (dwarf_shape.c): when pointer target
+ * @target is a struct or union definition that another unit is read for,
+ * possibly behind const, volatile and restrict, encode the modifiers and
+ * a FWD of it instead of its definition, which would bring in everything
+ * it refers to; dedup resolves the FWD to the other unit's definition, as
+ * the name has one shape.  1 with the first new ID in *@out, 0 when the
+ * target is encoded as usual, or -errno.
+ */
+static int type_ptr_fwd(struct cu_enc *e, Dwarf_Off target, uint32_t *out)
+{
+	unsigned int kinds[PTR_FWD_MODS], n = 0;
+	struct die_attrs da;
+	Dwarf_Die d;
+	uint32_t name;
+	bool is_union;
+	int tag, id;
+
+	for (;;) {
+		if (!target || !e->unit_ptr || target < e->start ||
+		    target >= e->end)
+			return 0;
+		attrs__die_at(e, e->unit_ptr + (target - e->start), &d);
+		tag = attrs__tag(e, &d);
+		if (tag != DW_TAG_const_type && tag != DW_TAG_volatile_type &&
+		    tag != DW_TAG_restrict_type)
+			break;
+		if (n == PTR_FWD_MODS || attrs__read_die(e, &d, &da))
+			return 0;
+		kinds[n++] = tag == DW_TAG_const_type ? BTF_KIND_CONST :
+			     tag == DW_TAG_volatile_type ? BTF_KIND_VOLATILE :
+			     BTF_KIND_RESTRICT;
+		target = cu__target(e, &da, AS_TYPE);
+	}
+	if (!shape__elsewhere(e, target, &is_union) ||
+	    attrs__read_die(e, &d, &da) || !attrs__str(&da, AS_NAME))
+		return 0;
+	if (cu__name(e, attrs__str(&da, AS_NAME), &name))
+		return -ENOMEM;
+	rec__start(e, BTF_KIND_FWD, name, 0);
+	if (is_union)
+		rec__hdr(e)->info |= 1u << 31;
+	id = rec__finish(e);
+	while (id > 0 && n--) {
+		int mod = rec__simple(e, kinds[n], 0, 0);
+
+		if (mod > 0)
+			btf_table__type_mut(e->tab, mod)->type = id;
+		id = mod;
+	}
+	if (id < 0)
+		return id;
+	*out = id;
+	return 1;
+}
+
 static int type_pointer(struct cu_enc *e, Dwarf_Die *die)
 {
 	size_t from = e->nr_tags, n, i;
@@ -266,6 +325,17 @@ static int type_pointer(struct cu_enc *e, Dwarf_Die *die)
 		last = ret;
 	}
 	e->nr_tags = from;
+	if (e->file->want) {
+		uint32_t fwd;
+
+		ret = type_ptr_fwd(e, type_target(e, &tv), &fwd);
+		if (ret < 0)
+			return type_fail(e, die, ret);
+		if (ret) {
+			btf_table__type_mut(e->tab, last)->type = fwd;
+			return 0;
+		}
+	}
 	return type_ref(e, last, REF_FIELD, &tv);
 }
 

@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dwarf_int.h"
@@ -61,6 +62,7 @@ struct loader {
 	void *progress_ctx;
 	void (*unit_merged)(void *ctx);
 	void *unit_merged_ctx;
+	struct shapes *shapes;		/* scanning (dwarf_shape.c), not encoding */
 };
 
 struct pool {
@@ -177,6 +179,11 @@ static int unit_merge(struct loader *l, size_t i, const struct cu_out *out)
 	if (out->loclists_end > l->loclists_end)
 		l->loclists_end = out->loclists_end;
 	pages__release(&l->loclists, l->loclists_end);
+	if (l->shapes) {
+		if (l->units[i].encode)
+			shapes__add_unit(l->shapes, i, out);
+		return 0;
+	}
 	err = unit_merge_one(l, &l->units[i], out);
 	if (!err && l->unit_merged && l->units[i].encode)
 		l->unit_merged(l->unit_merged_ctx);
@@ -185,23 +192,26 @@ static int unit_merge(struct loader *l, size_t i, const struct cu_out *out)
 	return err;
 }
 
-static void unit_encode(const struct dwarf_file *f, struct unit *u,
+static void unit_encode(const struct loader *l, struct unit *u,
 			struct cu_scratch *s, struct cu_out *out)
 {
-	if (u->encode)
-		cu__encode(f, u->off, u->next, &u->cudie, s, out);
+	if (!u->encode)
+		return;
+	if (l->shapes)
+		shape__scan(l->f, u->off, u->next, &u->cudie, s, out);
+	else
+		cu__encode(l->f, u->off, u->next, &u->cudie, s, out);
 }
 
 static int units_serial(struct loader *l)
 {
-	const struct dwarf_file *f = l->f;
 	struct cu_scratch scratch = { 0 };
 	struct cu_out out = { 0 };
 	size_t i;
 	int err = 0;
 
 	for (i = 0; i < l->nr_units && !err; i++) {
-		unit_encode(f, &l->units[i], &scratch, &out);
+		unit_encode(l, &l->units[i], &scratch, &out);
 		err = unit_merge(l, i, &out);
 	}
 	cu_out__free(&out);
@@ -230,7 +240,7 @@ static void *pool_worker(void *arg)
 	pthread_mutex_lock(&p->lock);
 	while (pool_take(p, &i)) {
 		pthread_mutex_unlock(&p->lock);
-		unit_encode(p->f, &p->units[i], &scratch, &p->outs[i]);
+		unit_encode(p->l, &p->units[i], &scratch, &p->outs[i]);
 		pthread_mutex_lock(&p->lock);
 		p->done[i] = true;
 		pthread_cond_broadcast(&p->cond);
@@ -258,7 +268,7 @@ static int pool_merge(struct pool *p)
 			    p->next < p->merged + p->window) {
 				j = p->next++;
 				pthread_mutex_unlock(&p->lock);
-				unit_encode(p->f, &p->units[j], &scratch, &p->outs[j]);
+				unit_encode(p->l, &p->units[j], &scratch, &p->outs[j]);
 				pthread_mutex_lock(&p->lock);
 				p->done[j] = true;
 				continue;
@@ -323,10 +333,74 @@ static int units_threads(int nr_threads, size_t nr_units)
 	return (size_t)nr_threads > nr_units ? (int)nr_units : nr_threads;
 }
 
-int units__load(const struct dwarf_file *f, struct merge *m,
+static int units_run(struct loader *l, int nr_threads)
+{
+	pages__init(l->f, ".debug_info", &l->info);
+	pages__init(l->f, ".debug_abbrev", &l->abbrev);
+	pages__init(l->f, ".debug_loclists", &l->loclists);
+	l->loclists_end = 0;
+	nr_threads = units_threads(nr_threads, l->nr_units);
+	return nr_threads > 1 ? units_parallel(l, nr_threads) : units_serial(l);
+}
+
+/*
+ * --min of a kernel: scan every unit for its type names and shapes, then
+ * leave only the units to read marked for encoding (dwarf_shape.c).
+ */
+static int units_subset(struct loader *l, int nr_threads,
+			const struct dwarf_reader_opts *opts,
+			struct key_set **want)
+{
+	struct dwarf_subset local, *res = opts->subset ? opts->subset : &local;
+	struct timespec t0, t1;
+	bool *sel = calloc(l->nr_units + 1, sizeof(*sel));
+	size_t i, total = 0, n = 0;
+	int err = -ENOMEM;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	l->shapes = shapes__new();
+	if (l->shapes && sel)
+		err = units_run(l, nr_threads);
+	if (!err)
+		err = shapes__select(l->shapes, opts->min_roots,
+				     opts->nr_min_roots, sel, l->nr_units, res);
+	if (!err && res->subset) {
+		uint64_t *offs = calloc(l->nr_units + 1, sizeof(*offs));
+
+		for (i = 0; offs && i < l->nr_units; i++)
+			offs[i] = l->units[i].off;
+		*want = offs ? shapes__reached(l->shapes, offs, l->nr_units) :
+			NULL;
+		free(offs);
+		if (!*want)
+			err = -ENOMEM;
+	}
+	shapes__free(l->shapes);
+	l->shapes = NULL;
+	for (i = 0; !err && i < l->nr_units; i++) {
+		total += l->units[i].encode;
+		if (res->subset)
+			l->units[i].encode = l->units[i].encode && sel[i];
+		n += l->units[i].encode;
+	}
+	free(sel);
+	if (err) {
+		msg__error("%s: %s", l->f->path, strerror(-err));
+		return err;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->scanned = true;
+	res->units = n;
+	res->units_total = total;
+	res->scan_s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return 0;
+}
+
+int units__load(struct dwarf_file *f, struct merge *m,
 		const struct dwarf_reader_opts *opts)
 {
 	struct loader l = { .f = f, .m = m };
+	struct key_set *want = NULL;
 	int nr_threads = opts ? opts->nr_threads : 1;
 	int err;
 
@@ -337,14 +411,13 @@ int units__load(const struct dwarf_file *f, struct merge *m,
 		l.unit_merged_ctx = opts->unit_merged_ctx;
 	}
 	err = units_collect(f, &l.units, &l.nr_units);
-	if (!err) {
-		pages__init(f, ".debug_info", &l.info);
-		pages__init(f, ".debug_abbrev", &l.abbrev);
-		pages__init(f, ".debug_loclists", &l.loclists);
-		nr_threads = units_threads(nr_threads, l.nr_units);
-		err = nr_threads > 1 ? units_parallel(&l, nr_threads) :
-		      units_serial(&l);
-	}
+	if (!err && f->types_only && opts && opts->min_roots)
+		err = units_subset(&l, nr_threads, opts, &want);
+	f->want = want;
+	if (!err)
+		err = units_run(&l, nr_threads);
+	f->want = NULL;
+	key_set__free(want);
 	free(l.units);
 	return err;
 }

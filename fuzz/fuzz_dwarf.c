@@ -4,7 +4,9 @@
  * memfd path, one thread), then the written form of what it produced, and
  * dedup two ways: streamed along with reading and after it.  The two must
  * agree, on the result or on the error; a difference aborts.  The types
- * alone (dwarf_reader_opts.types_only, as --min reads) are read too.
+ * alone (dwarf_reader_opts.types_only, as --min reads) are read too, and
+ * again for a few root names, which scans the units' shapes first and may
+ * read some of them only (dwarf/dwarf_shape.c).
  */
 #define _GNU_SOURCE	/* memfd_create, in fuzz_common.h */
 #include <stdint.h>
@@ -18,6 +20,13 @@
 #include "fuzz_common.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Names the fixtures' types have: roots for the shape scan */
+static const struct dwarf_type_name roots[] = {
+	{ "s", 1 }, { "t", 1 }, { "u", 1 }, { "a", 1 }, { "list_head", 9 },
+	{ "task_struct", 11 },
+};
+
 static void stream_unit(void *ctx)
 {
 	dedup__stream_add(ctx);
@@ -43,6 +52,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	opts.types_only = true;
 	dwarf_reader__load(path, types, &opts);
+	btf_table__free(types);
+	types = btf_table__new();
+	opts.min_roots = roots;
+	opts.nr_min_roots = sizeof(roots) / sizeof(roots[0]);
+	if (types)
+		dwarf_reader__load(path, types, &opts);
+	opts.min_roots = NULL;
+	opts.nr_min_roots = 0;
 	opts.types_only = false;
 	err = dwarf_reader__load(path, tab, &opts);
 	if (!err && !btf_io__raw_data(tab, &blob, &len))

@@ -3,7 +3,8 @@
  * Writing the kept set as a new table, then folding types that came out
  * identical.
  *
- * Pass 1 copies each kept type in target ID order: structs and unions with
+ * Pass 1 copies each kept type in the order it was first kept (keep.c),
+ * which does not depend on the target's IDs: structs and unions with
  * their kept members only (original offsets, bitfield sizes and size),
  * enums with or without their enumerators, everything else as it is.  A
  * pointer to a type that is not kept points to void.  IDs of a split
@@ -117,26 +118,32 @@ static struct btf_table *emit_new_table(const struct btf_table *target,
 		       btf_table__new();
 }
 
-/* Pass 1: the kept types of @target from e->first on, in ID order */
+/*
+ * Pass 1: the kept types of @target from e->first on, in the order they
+ * were first kept (see keep.c)
+ */
 static int emit_pass1(struct emit *e, bool split, struct btf_table **out)
 {
-	uint32_t id, cnt = btf_table__type_cnt(e->target);
 	uint32_t next = split ? e->base_cnt : 1;
 	struct btf_table *tab = emit_new_table(e->target, split);
+	const uint32_t *order;
+	size_t i, n;
 	int err = 0, new_id;
 
-	if (!tab)
+	if (!tab || keep__order(e->k, &order, &n)) {
+		btf_table__free(tab);
 		return -ENOMEM;
-	for (id = e->first; id < cnt; id++)
-		if (keep__type(e->k, id))
-			e->map[id] = next++;
-	for (id = e->first; id < cnt && !err; id++) {
-		if (!keep__type(e->k, id))
+	}
+	for (i = 0; i < n; i++)
+		if (order[i] >= e->first)
+			e->map[order[i]] = next++;
+	for (i = 0; i < n && !err; i++) {
+		if (order[i] < e->first)
 			continue;
-		new_id = emit_one(e, tab, id);
+		new_id = emit_one(e, tab, order[i]);
 		if (new_id < 0)
 			err = new_id;
-		else if ((uint32_t)new_id != e->map[id] || e->bad_ref)
+		else if ((uint32_t)new_id != e->map[order[i]] || e->bad_ref)
 			err = -EINVAL;	/* a kept type refers to a dropped one */
 	}
 	if (err) {

@@ -19,10 +19,15 @@
  * recurses along the references; input BTF has no loops without a pointer
  * (btf_table__check), but the depth is still bounded by KEEP_MAX_DEPTH:
  * deeper nesting is refused (-ELOOP) rather than overflowing the stack.
+ * The order in which types are first kept is remembered: the output lists
+ * them in it (emit.c).  It follows the records and the shapes of the types
+ * they reach, never the target's IDs, so a target holding the same types
+ * numbered otherwise gives the same output.
  */
 #include <errno.h>
 #include <stdlib.h>
 
+#include "util.h"
 #include "minimize_int.h"
 
 enum {
@@ -42,6 +47,10 @@ struct keep {
 	uint32_t nr;
 	uint8_t *flags;		/* per type ID */
 	uint8_t **members;	/* per composite ID, one byte per member */
+	uint32_t *order;	/* the kept IDs, in the order first marked */
+	size_t nr_order;
+	size_t order_cap;
+	bool no_mem;		/* order could not grow */
 };
 
 struct keep *keep__new(const struct btf_table *target)
@@ -73,12 +82,20 @@ void keep__free(struct keep *k)
 			free(k->members[i]);
 	free(k->members);
 	free(k->flags);
+	free(k->order);
 	free(k);
 }
 
 bool keep__type(const struct keep *k, uint32_t id)
 {
 	return id && id < k->nr && (k->flags[id] & KEEP_TYPE);
+}
+
+int keep__order(const struct keep *k, const uint32_t **order, size_t *nr)
+{
+	*order = k->order;
+	*nr = k->nr_order;
+	return k->no_mem ? -ENOMEM : 0;
 }
 
 bool keep__member(const struct keep *k, uint32_t id, unsigned int idx)
@@ -106,12 +123,25 @@ static int keep_member(struct keep *k, uint32_t id, unsigned int idx)
 	return 0;
 }
 
+/* Set @how (with KEEP_TYPE) on @id, noting when it is first kept */
+static void keep_set(struct keep *k, uint32_t id, uint8_t how)
+{
+	if (!(k->flags[id] & KEEP_TYPE)) {
+		if (util__ensure_cap((void **)&k->order, &k->order_cap,
+				     sizeof(*k->order), k->nr_order + 1))
+			k->no_mem = true;
+		else
+			k->order[k->nr_order++] = id;
+	}
+	k->flags[id] |= how | KEEP_TYPE;
+}
+
 /* Set @how on @id; false when it was already set (nothing more to do) */
 static bool keep_first(struct keep *k, uint32_t id, uint8_t how)
 {
 	bool first = !(k->flags[id] & how);
 
-	k->flags[id] |= how | KEEP_TYPE;
+	keep_set(k, id, how);
 	return first;
 }
 
@@ -146,7 +176,7 @@ static int keep_type(struct keep *k, uint32_t id, bool follow, int depth)
 	/* a visit with pointers followed covers one without */
 	if (k->flags[id] & (follow ? KEEP_FOLLOW : KEEP_SIZED | KEEP_FOLLOW))
 		return 0;
-	k->flags[id] |= KEEP_TYPE | (follow ? KEEP_FOLLOW : KEEP_SIZED);
+	keep_set(k, id, follow ? KEEP_FOLLOW : KEEP_SIZED);
 	switch (btf_kind(t)) {
 	case BTF_KIND_PTR:
 		return follow ? keep_type(k, t->type, true, depth) : 0;

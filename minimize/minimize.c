@@ -35,8 +35,10 @@
  * The shrinking list is still followed, alongside, to report the records
  * libbpf would reject, as libbpf would.
  *
- * Output.  emit.c writes the marked types in target ID order, trimmed,
- * and folds types that trimming made equal; a fold never merges a
+ * Output.  emit.c writes the marked types in the order they were first
+ * marked (records in order, each record's candidates in target ID order,
+ * then the types they reach), trimmed, and folds types that trimming made
+ * equal; a fold never merges a
  * matching candidate with a failing one, since those differ in what the
  * match needs.  A record with no match keeps nothing; TYPE_ID_LOCAL never
  * looks at the target.  Several objects simply add their marks.
@@ -442,8 +444,9 @@ static int run_relo(struct run *r, struct obj_run *or, struct relo_ctx *rc)
 	err = obj_run_cands(r, or, rc->relo->type_id, &cl);
 	if (!err)
 		err = run_match_all(r, rc, cl);
-	if (!err)
-		err = run_live(r, rc, cl);
+	/* run_live says itself why libbpf rejects the object */
+	if (!err && (err = run_live(r, rc, cl)))
+		return err;
 	if (!err)
 		err = run_keep(r, rc, cl);
 	if (err && err != -ENOMEM)
@@ -536,4 +539,37 @@ int minimize__run(const struct btf_table *target,
 	free(r.matched);
 	free(r.res);
 	return err;
+}
+
+int minimize__root_names(struct minimize_obj *const *objs, int nr_objs,
+			 struct minimize_root **out, size_t *nr)
+{
+	struct minimize_root *roots = NULL;
+	const struct core_relo *r;
+	const struct core_sec *sec;
+	size_t cap = 0, n = 0;
+	const char *name;
+	uint32_t s, i;
+	int o;
+
+	for (o = 0; o < nr_objs; o++)
+		for (s = 0; s < objs[o]->nr_secs; s++)
+			for (sec = &objs[o]->secs[s], i = 0; i < sec->nr; i++) {
+				r = &sec->relos[i];
+				if (r->kind == CORE_TYPE_ID_LOCAL)
+					continue;
+				name = btf_table__name(objs[o]->btf, r->type_id);
+				if (!name || !*name)
+					continue;
+				if (util__ensure_cap((void **)&roots, &cap,
+						     sizeof(*roots), n + 1)) {
+					free(roots);
+					return -ENOMEM;
+				}
+				roots[n].name = name;
+				roots[n++].len = core__essential_len(name);
+			}
+	*out = roots;
+	*nr = n;
+	return 0;
 }

@@ -21,7 +21,9 @@
  * - a pointer to a type that nothing needs points to void;
  * - every record with no matching candidate keeps nothing;
  * - types that become identical are kept once; types appear in the order
- *   of their target IDs, so the output depends only on the inputs.
+ *   the records first reach them (records in order, a record's candidates
+ *   in target ID order), so the output depends only on the inputs, and
+ *   not on how the target numbers types the records do not reach.
  * Objects without CO-RE records add nothing: with none at all the output
  * holds no type (a valid BTF that libbpf reads, but that the kernel, which
  * wants at least one type, does not load).
@@ -42,6 +44,7 @@
 #define BTFENC_MINIMIZE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "btf_table.h"
 
@@ -66,6 +69,20 @@ unsigned long minimize__obj_nr_relos(const struct minimize_obj *obj);
  * class).
  */
 bool minimize__types_suffice(struct minimize_obj *const *objs, int nr_objs);
+
+/*
+ * The names candidates are looked up by: for each record that looks in the
+ * target, its local root type's name without a "___flavor" suffix (name
+ * and len; the name points into the object's strings).  The same name may
+ * come more than once.  *@out is the caller's to free.  0 or -ENOMEM.
+ */
+struct minimize_root {
+	const char *name;
+	size_t len;
+};
+
+int minimize__root_names(struct minimize_obj *const *objs, int nr_objs,
+			 struct minimize_root **out, size_t *nr);
 
 struct minimize_opts {
 	/* per record, with msg__info: what it resolved to, what was kept */

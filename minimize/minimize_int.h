@@ -132,6 +132,8 @@ void keep__free(struct keep *k);
 /* Mark what libbpf reads of @targ (a matching candidate) for its kind */
 int keep__spec(struct keep *k, const struct core_spec *targ);
 bool keep__type(const struct keep *k, uint32_t id);
+/* The kept IDs in the order they were first kept; 0 or -ENOMEM */
+int keep__order(const struct keep *k, const uint32_t **order, size_t *nr);
 bool keep__member(const struct keep *k, uint32_t id, unsigned int idx);
 bool keep__enum_values(const struct keep *k, uint32_t id);
 

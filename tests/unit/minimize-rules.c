@@ -358,25 +358,40 @@ static void test_bad_access(void)
 	btf_table__free(t);
 }
 
-/* Same inputs, same bytes */
-static void test_deterministic(void)
+/* Eight structs s0..s7 of two int members, in order or in reverse */
+static struct btf_table *det_target(bool reverse)
 {
-	struct btf_table *t = must(btf_table__new()), *l = must(btf_table__new());
-	struct btf_table *a = NULL, *b = NULL;
-	struct minimize_obj *obj;
-	void *da = NULL, *db = NULL;
-	size_t la = 0, lb = 0;
+	struct btf_table *t = must(btf_table__new());
 	int i;
 
-	btf_table__add_int(t, "int", 4, BTF_INT_SIGNED, 32);
+	/* the int comes last in the reverse table: other IDs for everything */
+	if (!reverse)
+		btf_table__add_int(t, "int", 4, BTF_INT_SIGNED, 32);
 	for (i = 0; i < 8; i++) {
 		char name[16];
+		uint32_t int_id = reverse ? 9 : 1;
 
-		snprintf(name, sizeof(name), "s%d", i);
+		snprintf(name, sizeof(name), "s%d", reverse ? 7 - i : i);
 		btf_table__add_composite(t, BTF_KIND_STRUCT, name, 8);
-		btf_table__add_member(t, "a", 1, 0, 0);
-		btf_table__add_member(t, "b", 1, 32, 0);
+		btf_table__add_member(t, "a", int_id, 0, 0);
+		btf_table__add_member(t, "b", int_id, 32, 0);
 	}
+	if (reverse)
+		btf_table__add_int(t, "int", 4, BTF_INT_SIGNED, 32);
+	return t;
+}
+
+/* Same inputs, same bytes, whatever the target's IDs */
+static void test_deterministic(void)
+{
+	struct btf_table *t = det_target(false), *l = must(btf_table__new());
+	struct btf_table *r = det_target(true), *c = NULL;
+	struct btf_table *a = NULL, *b = NULL;
+	struct minimize_obj *obj;
+	void *da = NULL, *db = NULL, *dc = NULL;
+	size_t la = 0, lb = 0, lc = 0;
+	int i;
+
 	btf_table__add_int(l, "int", 4, BTF_INT_SIGNED, 32);
 	obj = minimize_obj__new("det.o", l);
 	for (i = 7; i >= 0; i -= 2) {
@@ -391,14 +406,21 @@ static void test_deterministic(void)
 	CHECK(run(t, obj, false, &a) == 0 && run(t, obj, false, &b) == 0);
 	CHECK(a && b && !btf_io__raw_data(a, &da, &la) &&
 	      !btf_io__raw_data(b, &db, &lb) && la == lb && !memcmp(da, db, la));
-	/* target order, not relocation order: s1 comes before s7 */
-	CHECK(a && find(a, BTF_KIND_STRUCT, "s1") < find(a, BTF_KIND_STRUCT, "s7"));
+	/* the order the records reach them, not the target's: s7 first */
+	CHECK(a && find(a, BTF_KIND_STRUCT, "s7") < find(a, BTF_KIND_STRUCT, "s1"));
+	/* the same types numbered otherwise: the same bytes */
+	CHECK(run(r, obj, false, &c) == 0);
+	CHECK(c && da && !btf_io__raw_data(c, &dc, &lc) && lc == la &&
+	      !memcmp(da, dc, la));
 	free(da);
 	free(db);
+	free(dc);
 	btf_table__free(a);
 	btf_table__free(b);
+	btf_table__free(c);
 	minimize__free_obj(obj);
 	btf_table__free(t);
+	btf_table__free(r);
 }
 
 /* An object on a copy of @l with one record of @kind on @type_id */

@@ -1,0 +1,1773 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Shapes: which units a kernel's --min needs to read, and what of them.
+ *
+ * Minimizing looks up its candidates by name and walks what they refer
+ * to, so of a whole kernel it needs the types the records' names reach.
+ * Reading only some units gives the same output as reading all of them
+ * when dedup makes the same classes of the types it needs either way.
+ * That holds when every type name reached has one shape in the whole
+ * kernel:
+ *
+ * - A key is a kind class and a name: struct, class and union together
+ *   (a FWD whose name two of them share is not resolved), enum, typedef,
+ *   base type.
+ * - A definition's shape is everything the encoder reads of its DIE and of
+ *   the DIEs below it (members, enumerators, subranges, parameters): tag,
+ *   the attributes it reads, their form classes and values, children; a
+ *   reference to a named type counts as its tag and name, a reference to
+ *   an anonymous one as that type's shape (a pointer, an array, a
+ *   prototype, an anonymous struct).  Each DIE's values are folded into a
+ *   word, the words into a 128-bit hash; shapes are compared as hashes.
+ *   The unit's producer, address size and DWARF version count too.  A
+ *   type nested in a type is no part of its record (the walk takes it on
+ *   its own, as the encoder's does).
+ * - Scanning every unit (in parallel, merged in unit order) gives each key
+ *   its shapes, its declarations, the keys its shape refers to, and the
+ *   units that define it.
+ * - The closure: the keys whose names are a record's (less "___flavor"),
+ *   plus 'int' (the encoder's array index type), and every key their
+ *   shapes refer to, transitively, through pointers too.
+ * - If every key of the closure has a single shape (and, for a struct or
+ *   union, declarations of the definition's kind; without definition,
+ *   declarations of one shape; 'int' a signed 4-byte int), then the
+ *   encoder gives every definition of a key the same records up to the
+ *   keys they name, and so, key by key, dedup puts them all in one class
+ *   and resolves every FWD of the name to it: in the whole kernel, and in
+ *   any set of units holding a definition of each key (a declaration,
+ *   where there is none).  Minimizing then reaches the same types with
+ *   the same members, whatever their IDs, and emits them in the order it
+ *   first reaches them (minimize/keep.c): the same bytes.
+ * - Anything else (two shapes, a DIE the scan cannot read, a loop of
+ *   anonymous types, a reference out of the unit) makes the key unsure,
+ *   and an unsure key in the closure, or a unit the scan could not walk,
+ *   means reading every unit, as without the scan.
+ *
+ * The units read cover the closure greedily: the unit defining the most
+ * keys not yet covered, then the next, each key assigned to the unit that
+ * covered it.  Keys a record's candidates could share (the same class and
+ * essential name) are read from their first defining units, since such
+ * candidates are marked in ID order.  A unit read encodes the types
+ * assigned to it (shape__wanted) and what they refer to; a pointer to a
+ * struct or union assigned to another unit points to a FWD of it
+ * (shape__elsewhere), which dedup resolves to that unit's definition, so
+ * a unit does not bring in everything its types point to.
+ *
+ * The walk finds definitions where the encoder's walk does: at the top
+ * of the unit, in namespaces, and in function bodies' scopes; a named
+ * type DIE that a shape refers to and the walk did not reach is taken too,
+ * as the encoder encodes it when something refers to it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dwarf_int.h"
+#include "util.h"
+
+/* Deeper nesting of anonymous types and children makes a shape unsure */
+#define SHAPE_MAX_DEPTH 128
+
+/* Map values while a unit is scanned (cu_scratch.map) */
+#define SH_REG		0x80000000u	/* taken as a definition or declaration */
+#define SH_PEND		0x40000000u	/* a named type referred to, to take */
+#define SH_NODE		0x3fffffffu	/* index + 1 of its node */
+
+/* The form a name or a reference counts as, whatever it was */
+#define FORM_NAME	0
+#define FORM_REF	0xffff
+#define FORM_CONST	0xfffe
+#define FORM_FLAG	0xfffd
+
+enum node_state {
+	NODE_BUSY = 1,
+	NODE_DONE,
+	NODE_BAD,
+};
+
+/* A DIE a shape referred to: its shape, or its tag and name if named */
+struct shape_node {
+	uint64_t sig[2];
+	uint32_t refs;		/* keys it reaches, in shape_scratch.node_refs */
+	uint32_t nr_refs;
+	uint8_t state;
+};
+
+/*
+ * How to read the DIEs of an abbreviation whose values all have fixed
+ * places (and that have no children, nor DW_AT_sibling): sh_fixed's work
+ * without asking dwarf_attrs.c for each DIE
+ */
+#define LAY_CODES 128
+#define LAY_MAX 8
+
+struct lay {
+	uint32_t gen;		/* known for the unit of shape_scratch.gen */
+	bool ok;		/* its DIEs are read so */
+	uint8_t len;		/* bytes of their values */
+	uint8_t nr;
+	uint8_t slot[LAY_MAX];
+	uint8_t off[LAY_MAX];
+	uint8_t size[LAY_MAX];
+	uint16_t form[LAY_MAX];
+	uint64_t word;		/* spec_word */
+};
+
+/* An abbreviation whose DIEs' values take the same bytes: for sh_body */
+struct skip {
+	uint32_t gen;		/* known for the unit of shape_scratch.gen */
+	int32_t len;		/* bytes of their values, -1: not fixed */
+	int tag;
+	bool children;
+};
+
+struct shape_scratch {
+	struct shape_node *nodes;
+	size_t nr_nodes;
+	size_t nodes_cap;
+	uint64_t *node_refs;
+	size_t nr_node_refs;
+	size_t node_refs_cap;
+	uint64_t *cur;		/* keys the definition being read reaches */
+	size_t nr_cur;
+	size_t cur_cap;
+	Dwarf_Off *pending;	/* named types referred to, not yet taken */
+	size_t nr_pending;
+	size_t pending_cap;
+	struct name_slot *names;	/* NAME_CACHE of them */
+	struct dslot *tab;	/* the unit's DIEs met: open addressing */
+	uint32_t tab_cap;	/* a power of two */
+	uint32_t tab_nr;
+	uint32_t gen;		/* bumped for each unit */
+	struct lay lays[LAY_CODES];	/* by one-byte abbreviation code */
+	struct skip skips[LAY_CODES];	/* likewise, for sh_body */
+};
+
+/* A DIE of the unit, by offset in the unit + 1, and its SH_* value */
+struct dslot {
+	uint32_t off;
+	uint32_t val;
+};
+
+/* The hash of a .debug_str name, by its offset + 1 */
+struct name_slot {
+	uint64_t off;
+	uint64_t hash;
+};
+
+#define NAME_CACHE 65536
+
+/* What the encoder reads of a DIE */
+struct dvals {
+	int tag;
+	bool children;
+	uint32_t mask;
+	uint16_t form[AS_NR];
+	uint64_t v[AS_NR];	/* constants; references: the DIE offset */
+	const char *s[AS_NR];	/* names, strings and blocks */
+	size_t len[AS_NR];	/* of strings and blocks other than names */
+	uint64_t word;		/* spec_word */
+	uint64_t name_hash;	/* name_hash of the name, if any */
+};
+
+struct scan {
+	struct cu_enc e;
+	struct shape_scratch *ss;
+	struct shape_unit *out;
+	uint64_t mode;		/* what of the unit bears on its encoding */
+	bool bad;		/* the shape being read is unsure */
+	bool nomem;
+};
+
+/* ---- hashing ---- */
+
+struct h128 {
+	uint64_t a, b;
+};
+
+static inline void h_init(struct h128 *h, uint64_t seed)
+{
+	h->a = 0x243f6a8885a308d3ull ^ seed;
+	h->b = 0x13198a2e03707344ull + seed;
+}
+
+static inline void h_mix(struct h128 *h, uint64_t v)
+{
+	h->a = (h->a ^ v) * 0x9e3779b97f4a7c15ull;
+	h->a ^= h->a >> 29;
+	h->b = (h->b + v) * 0xc2b2ae3d27d4eb4full;
+	h->b ^= h->b >> 31;
+	h->b += h->a;
+}
+
+static void h_bytes(struct h128 *h, const void *p, size_t len)
+{
+	const unsigned char *c = p;
+	uint64_t w;
+
+	h_mix(h, len);
+	for (; len >= 8; len -= 8, c += 8) {
+		memcpy(&w, c, 8);
+		h_mix(h, w);
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, c, len);
+		h_mix(h, w);
+	}
+}
+
+static inline uint64_t h_avalanche(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static inline void h_final(struct h128 *h, uint64_t sig[2])
+{
+	sig[0] = h_avalanche(h->a ^ h_avalanche(h->b));
+	sig[1] = h_avalanche(h->b + sig[0]);
+}
+
+/*
+ * A DIE's own values are folded into one word first (d_add), which is
+ * then mixed into the shape: one h_mix per DIE
+ */
+static inline uint64_t d_add(uint64_t d, uint64_t v)
+{
+	return (d ^ v) * 0xff51afd7ed558ccdull;
+}
+
+static inline uint64_t d_end(uint64_t d)
+{
+	return d ^ (d >> 31);
+}
+
+/* A node's shape as one word */
+static inline uint64_t sig_word(const uint64_t sig[2])
+{
+	return sig[0] ^ (sig[1] * 0xc4ceb9fe1a85ec53ull);
+}
+
+/* ---- keys ---- */
+
+/* 1 struct/class, 2 union, 3 enum, 4 typedef, 5 base type, else 0 */
+static int tag_norm(int tag)
+{
+	switch (tag) {
+	case DW_TAG_structure_type: case DW_TAG_class_type: return 1;
+	case DW_TAG_union_type: return 2;
+	case DW_TAG_enumeration_type: return 3;
+	case DW_TAG_typedef: return 4;
+	case DW_TAG_base_type: return 5;
+	default: return 0;
+	}
+}
+
+static int norm_cls(int norm)
+{
+	return norm == 2 ? SHAPE_COMPOSITE : norm;
+}
+
+uint64_t shape__key(int cls, uint64_t name_hash)
+{
+	return h_avalanche(name_hash * 0x9e3779b97f4a7c15ull + cls);
+}
+
+/* ---- one unit ---- */
+
+static inline uint32_t dslot_at(uint32_t off, uint32_t cap)
+{
+	return (off * 0x9e3779b1u) & (cap - 1);
+}
+
+/* The SH_* value of the DIE at @off, 0 if none */
+static inline uint32_t sh_get(const struct scan *sc, Dwarf_Off off)
+{
+	const struct shape_scratch *ss = sc->ss;
+	uint32_t key = off - sc->e.start + 1, i;
+
+	for (i = dslot_at(key, ss->tab_cap); ss->tab[i].off;
+	     i = (i + 1) & (ss->tab_cap - 1))
+		if (ss->tab[i].off == key)
+			return ss->tab[i].val;
+	return 0;
+}
+
+static bool sh_grow(struct shape_scratch *ss, uint32_t cap)
+{
+	struct dslot *tab = calloc(cap, sizeof(*tab));
+	uint32_t i, j;
+
+	if (!tab)
+		return false;
+	for (i = 0; i < ss->tab_cap; i++) {
+		if (!ss->tab[i].off)
+			continue;
+		for (j = dslot_at(ss->tab[i].off, cap); tab[j].off;
+		     j = (j + 1) & (cap - 1))
+			;
+		tab[j] = ss->tab[i];
+	}
+	free(ss->tab);
+	ss->tab = tab;
+	ss->tab_cap = cap;
+	return true;
+}
+
+/* Add @bits to the value of the DIE at @off */
+static void sh_set(struct scan *sc, Dwarf_Off off, uint32_t bits)
+{
+	struct shape_scratch *ss = sc->ss;
+	uint32_t key = off - sc->e.start + 1, i;
+
+	if ((ss->tab_nr + 1) * 2 > ss->tab_cap &&
+	    !sh_grow(ss, ss->tab_cap * 2)) {
+		sc->nomem = true;
+		return;
+	}
+	for (i = dslot_at(key, ss->tab_cap); ss->tab[i].off;
+	     i = (i + 1) & (ss->tab_cap - 1))
+		if (ss->tab[i].off == key) {
+			ss->tab[i].val |= bits;
+			return;
+		}
+	ss->tab[i].off = key;
+	ss->tab[i].val = bits;
+	ss->tab_nr++;
+}
+
+static inline bool sh_in_unit(const struct scan *sc, Dwarf_Off off)
+{
+	return off >= sc->e.start && off < sc->e.end;
+}
+
+static inline void cur_push(struct scan *sc, uint64_t key)
+{
+	struct shape_scratch *ss = sc->ss;
+
+	if (ss->nr_cur >= ss->cur_cap &&
+	    util__ensure_cap((void **)&ss->cur, &ss->cur_cap, sizeof(*ss->cur),
+			     ss->nr_cur + 1)) {
+		sc->nomem = true;
+		return;
+	}
+	ss->cur[ss->nr_cur++] = key;
+}
+
+static bool form_ref(unsigned int form)
+{
+	return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
+	       form == DW_FORM_ref4 || form == DW_FORM_ref8 ||
+	       form == DW_FORM_ref_udata;
+}
+
+/*
+ * Constants and flags of any form count as their value: gcc writes the
+ * same member offset as DW_FORM_data1 in one unit and as
+ * DW_FORM_implicit_const in another
+ */
+static unsigned int form_class(unsigned int form)
+{
+	switch (form) {
+	case DW_FORM_data1: case DW_FORM_data2: case DW_FORM_data4:
+	case DW_FORM_data8: case DW_FORM_udata: case DW_FORM_sdata:
+	case DW_FORM_implicit_const:
+		return FORM_CONST;
+	case DW_FORM_flag: case DW_FORM_flag_present:
+		return FORM_FLAG;
+	default:
+		return form;
+	}
+}
+
+/* @v as a signed value of its form's size */
+static uint64_t form_sext(unsigned int form, uint64_t v)
+{
+	switch (form) {
+	case DW_FORM_data1: return (uint64_t)(int64_t)(int8_t)v;
+	case DW_FORM_data2: return (uint64_t)(int64_t)(int16_t)v;
+	case DW_FORM_data4: return (uint64_t)(int64_t)(int32_t)v;
+	default: return v;
+	}
+}
+
+static bool slot_is_ref(int s)
+{
+	return s == AS_TYPE || s == AS_ABSTRACT_ORIGIN || s == AS_SPECIFICATION;
+}
+
+static unsigned int slot_form(int s, unsigned int form)
+{
+	if (s == AS_NAME)
+		return FORM_NAME;
+	return slot_is_ref(s) ? FORM_REF : form_class(form);
+}
+
+/* A DIE's tag, whether it has children, its slots and their forms */
+static uint64_t spec_word(int tag, bool children, uint32_t mask,
+			  const uint16_t *form)
+{
+	struct h128 h;
+	int s;
+
+	h_init(&h, (uint64_t)tag << 1 | children);
+	h_mix(&h, mask);
+	for (s = 0; s < AS_NR; s++)
+		if (mask & (1u << s))
+			h_mix(&h, slot_form(s, form[s]));
+	return h.a ^ h.b;
+}
+
+static uint64_t name_hash(const char *name, size_t len)
+{
+	struct h128 h;
+
+	h_init(&h, 0x6e);
+	h_bytes(&h, name, len);
+	return h_avalanche(h.a ^ h.b);
+}
+
+/* name_hash of the .debug_str name at @off, cached */
+static uint64_t strp_hash(struct scan *sc, uint64_t off)
+{
+	struct name_slot *ns;
+	const char *name;
+
+	ns = &sc->ss->names[(off * 0x9e3779b97f4a7c15ull) >> 48];
+	if (ns->off != off + 1) {
+		name = sc->e.file->dstr + off;
+		ns->hash = name_hash(name, strlen(name));
+		ns->off = off + 1;
+	}
+	return ns->hash;
+}
+
+/* A constant: dwarf_formudata's value, and dwarf_formsdata's if other */
+static inline uint64_t add_const(uint64_t d, unsigned int form, uint64_t v)
+{
+	uint64_t sv = form_sext(form, v);
+
+	d = d_add(d, v);
+	return sv != v ? d_add(d, ~sv) : d;
+}
+
+/* The general path: libdw's view of the attributes; false if unsure */
+static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
+{
+	struct abbrev_spec *spec = NULL;
+	struct die_attrs da;
+	Dwarf_Block blk;
+	Dwarf_Word w;
+	uint32_t m;
+	int s, ch;
+	bool ok;
+
+	if (attrs__read_die(&sc->e, die, &da))
+		return false;
+	dv->tag = attrs__tag(&sc->e, die);
+	ch = attrs__has_children(&sc->e, die);
+	if (dv->tag <= 0 || ch < 0)
+		return false;
+	dv->children = ch;
+	dv->mask = da.mask;
+	for (m = da.mask; m; m &= m - 1) {
+		unsigned int form;
+
+		s = __builtin_ctz(m);
+		form = da.a[s].form;
+		dv->form[s] = form;
+		dv->s[s] = NULL;
+		if (s == AS_NAME) {
+			dv->s[s] = attrs__str(&da, AS_NAME);
+			if (!dv->s[s])
+				return false;
+			dv->len[s] = strlen(dv->s[s]);
+			continue;
+		}
+		switch (form) {
+		case DW_FORM_ref1: case DW_FORM_ref2: case DW_FORM_ref4:
+		case DW_FORM_ref8: case DW_FORM_ref_udata:
+			dv->v[s] = attrs__ref_off(&sc->e, &da, s, &ok);
+			if (!ok)
+				return false;
+			break;
+		case DW_FORM_flag: case DW_FORM_flag_present:
+			dv->v[s] = attrs__udata(&da, s, 0);
+			break;
+		case DW_FORM_data1: case DW_FORM_data2: case DW_FORM_data4:
+		case DW_FORM_data8: case DW_FORM_udata: case DW_FORM_sdata:
+		case DW_FORM_implicit_const:
+			if (dwarf_formudata(&da.a[s], &w))
+				return false;
+			dv->v[s] = w;
+			break;
+		case DW_FORM_block1: case DW_FORM_block2: case DW_FORM_block4:
+		case DW_FORM_block: case DW_FORM_exprloc:
+			if (dwarf_formblock(&da.a[s], &blk))
+				return false;
+			dv->s[s] = (const char *)blk.data;
+			dv->len[s] = blk.length;
+			break;
+		case DW_FORM_string: case DW_FORM_strp: case DW_FORM_line_strp:
+		case DW_FORM_strx: case DW_FORM_strx1: case DW_FORM_strx2:
+		case DW_FORM_strx3: case DW_FORM_strx4:
+			dv->s[s] = dwarf_formstring(&da.a[s]);
+			if (!dv->s[s])
+				return false;
+			dv->len[s] = strlen(dv->s[s]);
+			break;
+		default:
+			return false;
+		}
+		if (slot_is_ref(s) && !form_ref(form))
+			return false;
+	}
+	/* an abbreviation's DIEs all have its slots, of its forms */
+	if (da.fast && sc->e.last_die == die->addr)
+		spec = (struct abbrev_spec *)sc->e.last_spec;
+	if (spec && spec->shape_ok) {
+		dv->word = spec->shape_word;
+	} else {
+		dv->word = spec_word(dv->tag, dv->children, dv->mask, dv->form);
+		if (spec) {
+			spec->shape_word = dv->word;
+			spec->shape_ok = true;
+		}
+	}
+	if (dv->mask & (1u << AS_NAME))
+		dv->name_hash = name_hash(dv->s[AS_NAME], dv->len[AS_NAME]);
+	return true;
+}
+
+/* What the encoder reads of @die; false if unsure */
+static bool dvals_read(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
+{
+	struct abbrev_spec *spec;
+	const struct abbrev_attr *aa;
+	struct raw_attrs ra;
+	uint32_t i, m;
+	int s;
+
+	if (!attrs__raw(&sc->e, die, &ra))
+		return dvals_general(sc, die, dv);
+	spec = (struct abbrev_spec *)sc->e.last_spec;
+	dv->tag = ra.tag;
+	dv->children = ra.children;
+	dv->mask = ra.mask;
+	aa = spec->nr ? sc->e.s->abbrevs.attrs + spec->first : NULL;
+	for (i = 0; i < spec->nr; i++, aa++)
+		if (aa->slot >= 0)
+			dv->form[aa->slot] = aa->form;
+	for (m = ra.mask; m; m &= m - 1) {
+		s = __builtin_ctz(m);
+		dv->v[s] = ra.v[s];
+		dv->s[s] = NULL;
+		if (s == AS_NAME) {
+			dv->s[s] = sc->e.file->dstr + ra.v[s];
+			dv->name_hash = strp_hash(sc, ra.v[s]);
+		}
+	}
+	/* every DIE of a raw abbreviation has all its slots */
+	if (!spec->shape_ok) {
+		spec->shape_word = spec_word(dv->tag, dv->children, dv->mask,
+					     dv->form);
+		spec->shape_ok = true;
+	}
+	dv->word = spec->shape_word;
+	return true;
+}
+
+static uint64_t sh_ref(struct scan *sc, Dwarf_Off off, int depth);
+static void sh_pend(struct scan *sc, Dwarf_Off off);
+static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
+			int depth);
+
+/* Mix a DIE whose values are @dv, and what it holds, into @h */
+static void sh_vals(struct scan *sc, Dwarf_Die *die, const struct dvals *dv,
+		    struct h128 *h, int depth)
+{
+	uint32_t m;
+	int s;
+
+	uint64_t d = dv->word;
+
+	for (m = dv->mask; m; m &= m - 1) {
+		s = __builtin_ctz(m);
+		if (s == AS_NAME) {
+			d = d_add(d, dv->name_hash);
+		} else if (slot_is_ref(s)) {
+			d = d_add(d, sh_ref(sc, dv->v[s], depth + 1));
+		} else if (dv->s[s]) {
+			d = d_add(d, name_hash(dv->s[s], dv->len[s]));
+		} else {
+			d = add_const(d, dv->form[s], dv->v[s]);
+		}
+	}
+	h_mix(h, d_end(d));
+	if (dv->children)
+		sh_children(sc, die, h, depth + 1);
+}
+
+/*
+ * sh_vals for a DIE without children that attrs__raw read (@ra) from its
+ * fixed places, as @spec says: the same mixing, faster
+ */
+static bool sh_fixed(struct scan *sc, const struct abbrev_spec *cspec,
+		     const struct raw_attrs *ra, struct h128 *h, int depth)
+{
+	struct abbrev_spec *spec = (struct abbrev_spec *)cspec;
+	const struct abbrev_attr *aa = sc->e.s->abbrevs.kept + spec->kept_first;
+	uint16_t form[AS_NR];
+	uint8_t slot[AS_NR];
+	uint32_t i, n = spec->nr_kept;
+	uint64_t d;
+
+	/* reading what it refers to may learn abbreviations, moving specs */
+	if (n > AS_NR)
+		return false;
+	for (i = 0; i < n; i++) {
+		slot[i] = aa[i].slot;
+		form[aa[i].slot] = aa[i].form;
+	}
+	if (!spec->shape_ok) {
+		spec->shape_word = spec_word(spec->tag, false, ra->mask, form);
+		spec->shape_ok = true;
+	}
+	d = spec->shape_word;
+	for (i = 0; i < n; i++) {
+		uint64_t v = ra->v[slot[i]];
+
+		if (slot[i] == AS_NAME)
+			d = d_add(d, strp_hash(sc, v));
+		else if (slot[i] == AS_TYPE)
+			d = d_add(d, sh_ref(sc, v, depth + 1));
+		else
+			d = add_const(d, form[slot[i]], v);
+	}
+	h_mix(h, d_end(d));
+	return true;
+}
+
+/*
+ * Learn the layout of code @code from @spec, just read by attrs__raw for
+ * a DIE sh_fixed reads, if its DIEs can be read from it
+ */
+static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
+		      unsigned int code, const struct raw_attrs *ra)
+{
+	struct lay *l = &sc->ss->lays[code];
+	const struct abbrev_attr *aa = sc->e.s->abbrevs.kept + spec->kept_first;
+	uint16_t form[AS_NR];
+	uint32_t i;
+
+	l->gen = sc->ss->gen;
+	l->ok = false;
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || sc->e.big_endian ||
+	    spec->children || spec->sib_off != SIB_NONE || spec->len < 0 ||
+	    spec->len > 255 || spec->nr_kept > LAY_MAX)
+		return;
+	for (i = 0; i < spec->nr_kept; i++) {
+		if ((aa[i].size != 1 && aa[i].size != 2 && aa[i].size != 4 &&
+		     aa[i].size != 8) || aa[i].off + aa[i].size > spec->len ||
+		    aa[i].form == DW_FORM_flag ||
+		    aa[i].form == DW_FORM_flag_present)
+			return;
+		l->slot[i] = aa[i].slot;
+		l->off[i] = aa[i].off;
+		l->size[i] = aa[i].size;
+		l->form[i] = aa[i].form;
+		form[aa[i].slot] = aa[i].form;
+	}
+	l->word = spec_word(spec->tag, false, ra->mask, form);
+	l->len = spec->len;
+	l->nr = spec->nr_kept;
+	l->ok = true;
+}
+
+/* little-endian host, little-endian DWARF */
+static inline uint64_t lay_read(const unsigned char *p, unsigned int size)
+{
+	uint32_t v4;
+	uint16_t v2;
+	uint64_t v8;
+
+	switch (size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&v2, p, 2);
+		return v2;
+	case 4:
+		memcpy(&v4, p, 4);
+		return v4;
+	default:
+		memcpy(&v8, p, 8);
+		return v8;
+	}
+}
+
+/*
+ * sh_fixed for a DIE of layout @l whose values are at @vals; false (and
+ * nothing mixed) when a value is out of bounds
+ */
+static bool lay_mix(struct scan *sc, const struct lay *l,
+		    const unsigned char *vals, struct h128 *h, int depth)
+{
+	uint64_t v, d = l->word;
+	uint32_t i;
+
+	/* d is only mixed into @h at the end: a bad value leaves @h alone */
+	if (vals + l->len > sc->e.unit_end)
+		return false;
+	for (i = 0; i < l->nr; i++) {
+		v = lay_read(vals + l->off[i], l->size[i]);
+		switch (l->slot[i]) {
+		case AS_NAME:
+			if (v >= sc->e.file->dstr_size)
+				return false;
+			d = d_add(d, strp_hash(sc, v));
+			break;
+		case AS_TYPE:
+			if (v >= sc->e.unit_len ||
+			    sc->e.start + v < sc->e.first_die)
+				return false;
+			d = d_add(d, sh_ref(sc, sc->e.start + v, depth + 1));
+			break;
+		default:
+			d = add_const(d, l->form[i], v);
+			break;
+		}
+	}
+	h_mix(h, d_end(d));
+	return true;
+}
+
+static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
+			int depth)
+{
+	struct dvals dv;
+	Dwarf_Die child;
+	int r;
+
+	if (depth > SHAPE_MAX_DEPTH) {
+		sc->bad = true;
+		return;
+	}
+	r = attrs__child(&sc->e, die, &child);
+	while (!r) {
+		const unsigned char *p = child.addr, *q;
+		const struct lay *l = &sc->ss->lays[*p & (LAY_CODES - 1)];
+		struct raw_attrs ra;
+
+		if (*p < LAY_CODES && l->gen == sc->ss->gen && l->ok &&
+		    lay_mix(sc, l, p + 1, h, depth)) {
+			q = p + 1 + l->len;
+			if (q < sc->e.unit_end && *q < 0x80) {
+				if (!*q) {
+					r = 1;
+					break;
+				}
+				attrs__die_at(&sc->e, q, &child);
+				continue;
+			}
+			r = attrs__sibling(&sc->e, &child, &child);
+			continue;
+		}
+		if (attrs__raw(&sc->e, &child, &ra) && !ra.children &&
+		    sc->e.last_spec->fixed && !types__is_type_tag(ra.tag)) {
+			if (*p < LAY_CODES && l->gen != sc->ss->gen)
+				lay_learn(sc, sc->e.last_spec, *p, &ra);
+			if (sh_fixed(sc, sc->e.last_spec, &ra, h, depth)) {
+				r = attrs__next(&sc->e, &child, &ra, &child);
+				continue;
+			}
+		}
+		if (!dvals_read(sc, &child, &dv)) {
+			sc->bad = true;
+			return;
+		}
+		if (types__is_type_tag(dv.tag)) {
+			/*
+			 * A type nested in a type is no part of its record:
+			 * the encoder's walk visits it; so does this one
+			 */
+			if (tag_norm(dv.tag) && (dv.mask & (1u << AS_NAME)))
+				sh_pend(sc, dwarf_dieoffset(&child));
+			r = attrs__sibling(&sc->e, &child, &child);
+			continue;
+		}
+		sh_vals(sc, &child, &dv, h, depth);
+		r = attrs__sibling(&sc->e, &child, &child);
+	}
+	if (r < 0)
+		sc->bad = true;
+	h_mix(h, 0xc0);
+}
+
+static struct shape_node *sh_node(struct scan *sc, uint32_t idx)
+{
+	return &sc->ss->nodes[idx];
+}
+
+/* Take the named type DIE at @off once the walk is over, if not before */
+static void sh_pend(struct scan *sc, Dwarf_Off off)
+{
+	struct shape_scratch *ss = sc->ss;
+
+	if (sh_get(sc, off) & (SH_REG | SH_PEND))
+		return;
+	if (util__ensure_cap((void **)&ss->pending, &ss->pending_cap,
+			     sizeof(*ss->pending), ss->nr_pending + 1)) {
+		sc->nomem = true;
+		return;
+	}
+	ss->pending[ss->nr_pending++] = off;
+	sh_set(sc, off, SH_PEND);
+}
+
+/* A reference to the DIE at @off: its node's shape, as a word */
+static uint64_t sh_ref(struct scan *sc, Dwarf_Off off, int depth)
+{
+	struct shape_scratch *ss = sc->ss;
+	uint32_t val, idx, i, start;
+	bool was_bad = sc->bad;
+	struct shape_node *n;
+	struct dvals dv;
+	struct h128 h2;
+	Dwarf_Die d;
+	int norm;
+
+	if (!sh_in_unit(sc, off) || depth > SHAPE_MAX_DEPTH) {
+		sc->bad = true;
+		return 0;
+	}
+	val = sh_get(sc, off);
+	if (val & SH_NODE) {
+		n = sh_node(sc, (val & SH_NODE) - 1);
+		if (n->state != NODE_DONE) {
+			sc->bad = true;	/* a loop, or unreadable */
+			return 0;
+		}
+		for (i = 0; i < n->nr_refs; i++)
+			cur_push(sc, ss->node_refs[n->refs + i]);
+		return sig_word(n->sig);
+	}
+	if (util__ensure_cap((void **)&ss->nodes, &ss->nodes_cap,
+			     sizeof(*ss->nodes), ss->nr_nodes + 1) ||
+	    ss->nr_nodes >= SH_NODE) {
+		sc->nomem = true;
+		return 0;
+	}
+	idx = ss->nr_nodes++;
+	memset(sh_node(sc, idx), 0, sizeof(struct shape_node));
+	sh_node(sc, idx)->state = NODE_BUSY;
+	sh_set(sc, off, idx + 1);
+	attrs__die_at(&sc->e, sc->e.unit_ptr + (off - sc->e.start), &d);
+	if (!dvals_read(sc, &d, &dv)) {
+		sh_node(sc, idx)->state = NODE_BAD;
+		sc->bad = true;
+		return 0;
+	}
+	norm = tag_norm(dv.tag);
+	start = ss->nr_cur;
+	sc->bad = false;
+	if (norm && (dv.mask & (1u << AS_NAME))) {
+		/* a named type: its kind and name; its shape is its key's */
+		h_init(&h2, norm);
+		h_mix(&h2, dv.name_hash);
+		cur_push(sc, shape__key(norm_cls(norm), dv.name_hash));
+		if (!(val & (SH_REG | SH_PEND)))
+			sh_pend(sc, off);
+	} else {
+		h_init(&h2, 0);
+		sh_vals(sc, &d, &dv, &h2, depth);
+	}
+	n = sh_node(sc, idx);
+	h_final(&h2, n->sig);
+	n->state = sc->bad ? NODE_BAD : NODE_DONE;
+	sc->bad |= was_bad;
+	/* the keys it reaches, for the next reference to it */
+	n->refs = ss->nr_node_refs;
+	n->nr_refs = ss->nr_cur - start;
+	if (!n->nr_refs)
+		return sig_word(n->sig);
+	if (util__ensure_cap((void **)&ss->node_refs, &ss->node_refs_cap,
+			     sizeof(*ss->node_refs),
+			     ss->nr_node_refs + n->nr_refs)) {
+		sc->nomem = true;
+		n->nr_refs = 0;
+	} else {
+		memcpy(ss->node_refs + ss->nr_node_refs, ss->cur + start,
+		       n->nr_refs * sizeof(*ss->cur));
+		ss->nr_node_refs += n->nr_refs;
+	}
+	return sig_word(n->sig);
+}
+
+/* Take the named type @die (values @dv) as a definition or declaration */
+static void sh_take(struct scan *sc, Dwarf_Off off, Dwarf_Die *die,
+		    const struct dvals *dv)
+{
+	struct shape_unit *o = sc->out;
+	struct shape_scratch *ss = sc->ss;
+	int norm = tag_norm(dv->tag);
+	struct shape_ent *ent;
+	struct h128 h;
+
+	sh_set(sc, off, SH_REG);
+	if (util__ensure_cap((void **)&o->ents, &o->ents_cap, sizeof(*o->ents),
+			     o->nr_ents + 1)) {
+		sc->nomem = true;
+		return;
+	}
+	ent = &o->ents[o->nr_ents++];
+	memset(ent, 0, sizeof(*ent));
+	ent->cls = norm_cls(norm);
+	ent->name = dv->s[AS_NAME];
+	ent->key = shape__key(ent->cls, dv->name_hash);
+	if (norm == 2)
+		ent->flags |= SHAPE_UNION;
+	if ((dv->mask & (1u << AS_DECLARATION)) && dv->v[AS_DECLARATION])
+		ent->flags |= SHAPE_DECL;
+	if (!(ent->flags & SHAPE_DECL) && norm == 5 && !strcmp(dv->s[AS_NAME], "int") &&
+	    (!(dv->mask & (1u << AS_BYTE_SIZE)) || dv->v[AS_BYTE_SIZE] != 4 ||
+	     !(dv->mask & (1u << AS_ENCODING)) ||
+	     dv->v[AS_ENCODING] != DW_ATE_signed))
+		ent->flags |= SHAPE_ODD_INT;
+	sc->bad = false;
+	ss->nr_cur = 0;
+	h_init(&h, sc->mode);
+	sh_vals(sc, die, dv, &h, 0);
+	/* the entry may have moved: sh_vals takes what it refers to */
+	ent = &o->ents[o->nr_ents - 1];
+	h_final(&h, ent->sig);
+	if (sc->bad)
+		ent->flags |= SHAPE_UNSURE;
+	ent->refs = o->nr_refs;
+	ent->nr_refs = ss->nr_cur;
+	if (!ss->nr_cur)
+		return;
+	if (util__ensure_cap((void **)&o->refs, &o->refs_cap, sizeof(*o->refs),
+			     o->nr_refs + ss->nr_cur)) {
+		sc->nomem = true;
+		return;
+	}
+	memcpy(o->refs + o->nr_refs, ss->cur, ss->nr_cur * sizeof(*ss->cur));
+	o->nr_refs += ss->nr_cur;
+	ss->nr_cur = 0;
+}
+
+/* A type DIE the walk meets: take it if it is named */
+static bool sh_type(struct scan *sc, Dwarf_Die *die)
+{
+	Dwarf_Off off = dwarf_dieoffset(die);
+	struct dvals dv;
+
+	if (!sh_in_unit(sc, off))
+		return false;
+	if (sh_get(sc, off) & SH_REG)
+		return true;
+	if (!dvals_read(sc, die, &dv))
+		return false;
+	if (tag_norm(dv.tag) && (dv.mask & (1u << AS_NAME)))
+		sh_take(sc, off, die, &dv);
+	return true;
+}
+
+static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level);
+
+static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
+			     unsigned int level)
+{
+	Dwarf_Die child;
+	int r;
+
+	if (level > SHAPE_MAX_DEPTH)
+		return false;
+	r = attrs__child(&sc->e, die, &child);
+	while (!r) {
+		if (!sh_walk(sc, &child, level + 1))
+			return false;
+		r = attrs__sibling(&sc->e, &child, &child);
+	}
+	return r > 0;
+}
+
+/* Deeper function bodies are walked with libdw's help */
+#define BODY_MAX_DEPTH 64
+
+static bool sh_enters(int tag)
+{
+	return tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
+	       tag == DW_TAG_inlined_subroutine || tag == DW_TAG_namespace;
+}
+
+/*
+ * A function body, read DIE by DIE from its bytes as cu__scan_body does:
+ * the type DIEs in its scopes (and nested functions' scopes) are taken.
+ * When a DIE is not read so, the body is walked the other way.
+ */
+static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
+{
+	bool enter[BODY_MAX_DEPTH + 1], children;
+	unsigned int depth = 1;
+	const unsigned char *p;
+	Dwarf_Die d;
+	int tag;
+
+	p = attrs__skip(&sc->e, die, &tag, &children);
+	if (!p)
+		return sh_walk_children(sc, die, level);
+	if (!children)
+		return true;
+	enter[1] = true;
+	while (depth) {
+		const unsigned char *at = p;
+		struct skip *sk;
+		bool in = false;
+
+		if (p >= sc->e.unit_end)
+			return false;
+		if (!*p) {
+			p++;
+			depth--;
+			continue;
+		}
+		sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
+		if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->len >= 0 &&
+		    sk->len < sc->e.unit_end - p) {
+			tag = sk->tag;
+			children = sk->children;
+			p += 1 + sk->len;
+		} else {
+			attrs__die_at(&sc->e, at, &d);
+			p = attrs__skip(&sc->e, &d, &tag, &children);
+			if (!p)
+				return sh_walk_children(sc, die, level);
+			if (*at < LAY_CODES) {
+				sk->gen = sc->ss->gen;
+				sk->len = sc->e.last_spec->len;
+				sk->tag = tag;
+				sk->children = children;
+			}
+		}
+		if (enter[depth]) {
+			if (tag_norm(tag)) {
+				attrs__die_at(&sc->e, at, &d);
+				if (!sh_type(sc, &d))
+					return false;
+			} else {
+				in = sh_enters(tag);
+			}
+		}
+		if (children) {
+			if (depth == BODY_MAX_DEPTH)
+				return sh_walk_children(sc, die, level);
+			enter[++depth] = in;
+		}
+	}
+	return true;
+}
+
+/* The walk: where the encoder's walk looks for types */
+static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level)
+{
+	int tag;
+
+	if (++sc->e.visits > 2 * (sc->e.end - sc->e.start) + 64 || sc->nomem)
+		return false;
+	tag = attrs__tag(&sc->e, die);
+	if (tag_norm(tag))
+		return sh_type(sc, die);
+	switch (tag) {
+	case DW_TAG_subprogram:
+		return sh_body(sc, die, level);
+	case DW_TAG_lexical_block: case DW_TAG_inlined_subroutine:
+	case DW_TAG_namespace:
+		return sh_walk_children(sc, die, level);
+	case DW_TAG_invalid:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* The named types shapes referred to that the walk did not reach */
+static bool sh_pending(struct scan *sc)
+{
+	struct shape_scratch *ss = sc->ss;
+	Dwarf_Off off;
+	Dwarf_Die d;
+
+	while (ss->nr_pending && !sc->nomem) {
+		off = ss->pending[--ss->nr_pending];
+		if (sh_get(sc, off) & SH_REG)
+			continue;
+		attrs__die_at(&sc->e, sc->e.unit_ptr + (off - sc->e.start), &d);
+		if (!sh_type(sc, &d))
+			return false;
+	}
+	return !sc->nomem;
+}
+
+static bool sh_prepare(struct scan *sc, Dwarf_Off off, Dwarf_Off next_off)
+{
+	struct cu_scratch *s = sc->e.s;
+	size_t len = next_off - off;
+	uint32_t cap;
+
+	if (next_off <= off ||
+	    (sc->e.file->info_size && next_off > sc->e.file->info_size))
+		return false;
+	if (len > UINT32_MAX - 1)
+		return false;
+	if (!s->shape) {
+		s->shape = calloc(1, sizeof(*s->shape));
+		if (!s->shape)
+			return false;
+		s->shape->names = calloc(NAME_CACHE, sizeof(*s->shape->names));
+		if (!s->shape->names)
+			return false;
+	}
+	sc->ss = s->shape;
+	/* a table for about a DIE in 64 bytes of the unit, grown if need be */
+	cap = 1024;
+	while (cap < len / 32 && cap < (1u << 30))
+		cap *= 2;
+	if (cap != sc->ss->tab_cap) {
+		free(sc->ss->tab);
+		sc->ss->tab = NULL;
+		sc->ss->tab_cap = sc->ss->tab_nr = 0;
+		if (!sh_grow(sc->ss, cap))
+			return false;
+	} else {
+		memset(sc->ss->tab, 0, sc->ss->tab_cap * sizeof(*sc->ss->tab));
+	}
+	sc->ss->tab_nr = 0;
+	if (++sc->ss->gen == 0) {
+		memset(sc->ss->lays, 0, sizeof(sc->ss->lays));
+		sc->ss->gen = 1;
+	}
+	sc->ss->nr_nodes = sc->ss->nr_node_refs = 0;
+	sc->ss->nr_cur = sc->ss->nr_pending = 0;
+	sc->e.start = off;
+	sc->e.end = next_off;
+	return true;
+}
+
+static bool cu_from_clang(Dwarf_Die *cudie)
+{
+	Dwarf_Attribute a;
+	const char *producer = dwarf_formstring(dwarf_attr(cudie, DW_AT_producer, &a));
+
+	return producer && strstr(producer, "clang");
+}
+
+void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
+		 Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out)
+{
+	struct scan sc = { .out = &out->shape };
+	bool ok;
+
+	cu_out__reset(out);
+	sc.e.file = f;
+	sc.e.out = out;
+	sc.e.s = s;
+	ok = sh_prepare(&sc, off, next_off);
+	if (ok) {
+		attrs__begin_unit(&sc.e, cudie);
+		ok = sc.e.unit_ptr != NULL;
+	}
+	if (ok) {
+		sc.mode = (uint64_t)cu_from_clang(cudie) << 40 |
+			  (uint64_t)sc.e.addr_size << 32 | sc.e.offset_size << 8 |
+			  sc.e.version;
+		ok = sh_walk_children(&sc, cudie, 1) && sh_pending(&sc);
+	}
+	if (!ok || sc.nomem)
+		out->shape.unsure = true;
+}
+
+void shape_scratch__free(struct shape_scratch *ss)
+{
+	if (!ss)
+		return;
+	free(ss->nodes);
+	free(ss->node_refs);
+	free(ss->cur);
+	free(ss->pending);
+	free(ss->names);
+	free(ss->tab);
+	free(ss);
+}
+
+/* ---- the whole file: keys, the closure, the units to read ---- */
+
+enum key_flags {
+	KEY_DEF = 1 << 0,	/* it has a definition */
+	KEY_TWO = 1 << 1,	/* definitions of two shapes */
+	KEY_UNSURE = 1 << 2,
+	KEY_ODD_INT = 1 << 3,
+	KEY_DECL_STRUCT = 1 << 4,
+	KEY_DECL_UNION = 1 << 5,
+	KEY_DEF_UNION = 1 << 6,
+	KEY_DECL = 1 << 7,	/* it has a declaration */
+	KEY_TWO_DECLS = 1 << 8,	/* declarations of two shapes */
+	KEY_REACHED = 1 << 9,
+};
+
+struct shape_key {
+	uint64_t key;
+	uint64_t sig[2];
+	uint64_t decl_sig[2];
+	const char *name;
+	uint32_t first_def;	/* units */
+	uint32_t first_any;
+	uint32_t refs;		/* in shapes.refs: its first definition's */
+	uint32_t nr_refs;
+	uint32_t assigned;	/* the unit read for it, once selected */
+	uint16_t flags;
+	uint8_t cls;
+};
+
+/* A unit that defines a key */
+struct key_unit {
+	uint32_t key;		/* index in shapes.keys */
+	uint32_t unit;
+};
+
+struct shapes {
+	struct shape_key *keys;
+	size_t nr_keys;
+	size_t keys_cap;
+	uint32_t *slots;	/* open addressing: key index + 1 */
+	size_t nr_slots;	/* a power of two */
+	uint64_t *refs;
+	size_t nr_refs;
+	size_t refs_cap;
+	struct key_unit *defs;	/* every definition, in unit order */
+	size_t nr_defs;
+	size_t defs_cap;
+	bool unsure;		/* a unit could not be scanned */
+	bool nomem;
+};
+
+struct shapes *shapes__new(void)
+{
+	return calloc(1, sizeof(struct shapes));
+}
+
+void shapes__free(struct shapes *g)
+{
+	if (!g)
+		return;
+	free(g->keys);
+	free(g->slots);
+	free(g->refs);
+	free(g->defs);
+	free(g);
+}
+
+static bool shapes_grow(struct shapes *g)
+{
+	size_t n = g->nr_slots ? g->nr_slots * 2 : 1 << 16, i, j;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return false;
+	for (i = 0; i < g->nr_keys; i++) {
+		for (j = g->keys[i].key & (n - 1); slots[j]; j = (j + 1) & (n - 1))
+			;
+		slots[j] = i + 1;
+	}
+	free(g->slots);
+	g->slots = slots;
+	g->nr_slots = n;
+	return true;
+}
+
+/* The index of @key, or -1 if it is not known */
+static long shapes_find(const struct shapes *g, uint64_t key)
+{
+	size_t j, mask = g->nr_slots - 1;
+
+	if (!g->nr_slots)
+		return -1;
+	for (j = key & mask; g->slots[j]; j = (j + 1) & mask)
+		if (g->keys[g->slots[j] - 1].key == key)
+			return g->slots[j] - 1;
+	return -1;
+}
+
+static struct shape_key *shapes_get(struct shapes *g, uint64_t key, bool *is_new)
+{
+	size_t j, mask;
+	long at = shapes_find(g, key);
+
+	*is_new = at < 0;
+	if (at >= 0)
+		return &g->keys[at];
+	if ((g->nr_keys + 1) * 2 > g->nr_slots && !shapes_grow(g))
+		return NULL;
+	if (util__ensure_cap((void **)&g->keys, &g->keys_cap, sizeof(*g->keys),
+			     g->nr_keys + 1))
+		return NULL;
+	mask = g->nr_slots - 1;
+	for (j = key & mask; g->slots[j]; j = (j + 1) & mask)
+		;
+	g->slots[j] = g->nr_keys + 1;
+	memset(&g->keys[g->nr_keys], 0, sizeof(*g->keys));
+	g->keys[g->nr_keys].key = key;
+	return &g->keys[g->nr_keys++];
+}
+
+void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out)
+{
+	const struct shape_unit *u = &out->shape;
+	const struct shape_ent *ent;
+	struct shape_key *k;
+	bool is_new;
+	size_t i;
+
+	if (u->unsure)
+		g->unsure = true;
+	for (i = 0; i < u->nr_ents && !g->nomem; i++) {
+		ent = &u->ents[i];
+		k = shapes_get(g, ent->key, &is_new);
+		if (!k) {
+			g->nomem = true;
+			break;
+		}
+		if (is_new) {
+			k->name = ent->name;
+			k->cls = ent->cls;
+			k->first_any = unit;
+		}
+		if (ent->flags & SHAPE_UNSURE)
+			k->flags |= KEY_UNSURE;
+		if (ent->flags & SHAPE_DECL) {
+			if (ent->cls == SHAPE_COMPOSITE)
+				k->flags |= ent->flags & SHAPE_UNION ?
+					    KEY_DECL_UNION : KEY_DECL_STRUCT;
+			if (!(k->flags & KEY_DECL)) {
+				k->flags |= KEY_DECL;
+				k->decl_sig[0] = ent->sig[0];
+				k->decl_sig[1] = ent->sig[1];
+			} else if (k->decl_sig[0] != ent->sig[0] ||
+				   k->decl_sig[1] != ent->sig[1]) {
+				k->flags |= KEY_TWO_DECLS;
+			}
+			continue;
+		}
+		if (ent->flags & SHAPE_ODD_INT)
+			k->flags |= KEY_ODD_INT;
+		if (ent->flags & SHAPE_UNION)
+			k->flags |= KEY_DEF_UNION;
+		if (util__ensure_cap((void **)&g->defs, &g->defs_cap,
+				     sizeof(*g->defs), g->nr_defs + 1)) {
+			g->nomem = true;
+			break;
+		}
+		g->defs[g->nr_defs].key = k - g->keys;
+		g->defs[g->nr_defs++].unit = unit;
+		if (k->flags & KEY_DEF) {
+			if (k->sig[0] != ent->sig[0] || k->sig[1] != ent->sig[1])
+				k->flags |= KEY_TWO;
+			continue;
+		}
+		k->flags |= KEY_DEF;
+		k->sig[0] = ent->sig[0];
+		k->sig[1] = ent->sig[1];
+		k->first_def = unit;
+		k->refs = g->nr_refs;
+		k->nr_refs = 0;
+		if (!ent->nr_refs)
+			continue;
+		if (util__ensure_cap((void **)&g->refs, &g->refs_cap,
+				     sizeof(*g->refs), g->nr_refs + ent->nr_refs)) {
+			g->nomem = true;
+			break;
+		}
+		memcpy(g->refs + g->nr_refs, u->refs + ent->refs,
+		       ent->nr_refs * sizeof(*g->refs));
+		k->refs = g->nr_refs;
+		k->nr_refs = ent->nr_refs;
+		g->nr_refs += ent->nr_refs;
+	}
+}
+
+/* "X___Y" where X and Y are not underscores, as CO-RE has it */
+static size_t essential_len(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = n >= 5 ? n - 4 : 0; i-- > 0;)
+		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
+		    name[i + 3] == '_' && name[i + 4] != '_')
+			return i + 1;
+	return n;
+}
+
+/* Why key @k keeps the subset from being read, or NULL */
+static const char *key_problem(const struct shape_key *k)
+{
+	if (k->flags & KEY_UNSURE)
+		return "a definition the scan cannot compare";
+	if (k->flags & KEY_TWO)
+		return "definitions of more than one shape";
+	if (k->flags & KEY_ODD_INT)
+		return "not a signed 4-byte int";
+	/* with no definition, declarations stay apart by their shape */
+	if (!(k->flags & KEY_DEF) && (k->flags & KEY_TWO_DECLS))
+		return "declarations of more than one shape";
+	if ((k->flags & KEY_DECL_STRUCT) && (k->flags & KEY_DECL_UNION))
+		return "declarations as a struct and as a union";
+	if ((k->flags & KEY_DEF) &&
+	    (k->flags & (KEY_DECL_STRUCT | KEY_DECL_UNION)) &&
+	    !!(k->flags & KEY_DEF_UNION) != !!(k->flags & KEY_DECL_UNION))
+		return "a declaration of another kind than its definition";
+	return NULL;
+}
+
+static const char *cls_word(int cls)
+{
+	switch (cls) {
+	case SHAPE_COMPOSITE: return "struct/union";
+	case SHAPE_ENUM: return "enum";
+	case SHAPE_TYPEDEF: return "typedef";
+	default: return "base type";
+	}
+}
+
+/* Reached keys, ordered by class and essential name (see cover) */
+static const struct shapes *rival_g;
+
+static int rival_cmp(const void *pa, const void *pb)
+{
+	const struct shape_key *a = &rival_g->keys[*(const uint32_t *)pa];
+	const struct shape_key *b = &rival_g->keys[*(const uint32_t *)pb];
+	size_t la = essential_len(a->name, strlen(a->name));
+	size_t lb = essential_len(b->name, strlen(b->name));
+	int c;
+
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	c = memcmp(a->name, b->name, la < lb ? la : lb);
+	if (c || la == lb)
+		return c;
+	return la < lb ? -1 : 1;
+}
+
+/*
+ * Reached keys that could be candidates of one record: the same class
+ * and essential name ("foo" and "foo___v2").  The candidates of a record
+ * are marked in ID order, which for them is their first definitions'
+ * order: so their first defining units are read.  The scan runs on one
+ * thread at a time, so rival_g needs no lock.
+ */
+static int mark_rivals(struct shapes *g, bool *sel)
+{
+	uint32_t *r = malloc((g->nr_keys + 1) * sizeof(*r));
+	size_t i, j, n = 0;
+
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < g->nr_keys; i++)
+		if ((g->keys[i].flags & (KEY_REACHED | KEY_DEF)) ==
+		    (KEY_REACHED | KEY_DEF))
+			r[n++] = i;
+	rival_g = g;
+	qsort(r, n, sizeof(*r), rival_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && !rival_cmp(&r[i], &r[j]); j++)
+			;
+		if (j - i > 1)
+			for (; i < j; i++)
+				sel[g->keys[r[i]].first_def] = true;
+	}
+	free(r);
+	return 0;
+}
+
+/*
+ * The units to read: one defining each reached key (one naming it, for a
+ * key without a definition), as few as a greedy cover finds: the unit
+ * defining the most keys not yet covered, lowest first on a tie.
+ */
+static int cover(struct shapes *g, bool *sel, size_t nr_units)
+{
+	uint32_t *count = calloc(nr_units + 1, sizeof(*count));
+	uint32_t *by_key = malloc((g->nr_defs + 1) * sizeof(*by_key));
+	uint32_t *key_first = calloc(g->nr_keys + 1, sizeof(*key_first));
+	uint32_t *unit_first = calloc(nr_units + 1, sizeof(*unit_first));
+	bool *covered = calloc(g->nr_keys + 1, sizeof(*covered));
+	struct shape_key *k;
+	size_t i, j, u, best;
+	int err = -ENOMEM;
+
+	if (!count || !by_key || !key_first || !unit_first || !covered)
+		goto out;
+	/* the definitions by key (g->defs is by unit already) */
+	for (i = 0; i < g->nr_defs; i++)
+		key_first[g->defs[i].key + 1]++;
+	for (i = 0; i < g->nr_keys; i++)
+		key_first[i + 1] += key_first[i];
+	for (i = 0; i < g->nr_defs; i++)
+		by_key[key_first[g->defs[i].key]++] = g->defs[i].unit;
+	for (i = g->nr_keys; i > 0; i--)
+		key_first[i] = key_first[i - 1];
+	key_first[0] = 0;
+	for (i = 0; i < g->nr_defs; i++)
+		unit_first[g->defs[i].unit + 1] = i + 1;
+	for (u = 1; u <= nr_units; u++)
+		if (unit_first[u] < unit_first[u - 1])
+			unit_first[u] = unit_first[u - 1];
+	/* what must be read: rivals, and a key without definition */
+	if (mark_rivals(g, sel))
+		goto out;
+	for (i = 0; i < g->nr_keys; i++) {
+		k = &g->keys[i];
+		k->assigned = UINT32_MAX;
+		if ((k->flags & (KEY_REACHED | KEY_DEF)) == KEY_REACHED) {
+			sel[k->first_any] = true;
+			k->assigned = k->first_any;
+		}
+	}
+	for (i = 0; i < g->nr_defs; i++) {
+		k = &g->keys[g->defs[i].key];
+		if ((k->flags & KEY_REACHED) && sel[g->defs[i].unit] &&
+		    !covered[g->defs[i].key]) {
+			covered[g->defs[i].key] = true;
+			k->assigned = g->defs[i].unit;
+		}
+	}
+	for (i = 0; i < g->nr_defs; i++)
+		if ((g->keys[g->defs[i].key].flags & KEY_REACHED) &&
+		    !covered[g->defs[i].key])
+			count[g->defs[i].unit]++;
+	for (;;) {
+		for (u = 0, best = nr_units; u < nr_units; u++)
+			if (count[u] && (best == nr_units || count[u] > count[best]))
+				best = u;
+		if (best == nr_units)
+			break;
+		sel[best] = true;
+		/* its keys are covered: the other units count them no more */
+		for (i = best ? unit_first[best] : 0; i < unit_first[best + 1]; i++) {
+			uint32_t key = g->defs[i].key;
+
+			if (!(g->keys[key].flags & KEY_REACHED) || covered[key])
+				continue;
+			covered[key] = true;
+			g->keys[key].assigned = best;
+			for (j = key_first[key]; j < key_first[key + 1]; j++)
+				count[by_key[j]]--;
+		}
+	}
+	err = 0;
+out:
+	free(count);
+	free(by_key);
+	free(key_first);
+	free(unit_first);
+	free(covered);
+	return err;
+}
+
+int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
+		   size_t nr_roots, bool *sel, size_t nr_units,
+		   struct dwarf_subset *res)
+{
+	uint32_t *work = NULL;
+	size_t nr_work = 0, i, j, len, n;
+	const char *problem = NULL;
+	struct shape_key *k;
+	long at;
+
+	memset(res, 0, sizeof(*res));
+	if (g->nomem)
+		return -ENOMEM;
+	if (g->unsure) {
+		snprintf(res->why, sizeof(res->why),
+			 "a unit the scan could not read whole");
+		return 0;
+	}
+	work = malloc((g->nr_keys + 1) * sizeof(*work));
+	if (!work)
+		return -ENOMEM;
+	/* the roots: keys of a record's name, any kind, any flavor */
+	for (i = 0; i < g->nr_keys; i++) {
+		k = &g->keys[i];
+		len = strlen(k->name);
+		len = essential_len(k->name, len);
+		for (j = 0; j < nr_roots; j++)
+			if (roots[j].len == len &&
+			    !memcmp(roots[j].name, k->name, len))
+				break;
+		if (j < nr_roots || (k->cls == SHAPE_BASE && !strcmp(k->name, "int"))) {
+			k->flags |= KEY_REACHED;
+			work[nr_work++] = i;
+		}
+	}
+	while (nr_work && !problem) {
+		k = &g->keys[work[--nr_work]];
+		problem = key_problem(k);
+		if (problem)
+			break;
+		res->closure++;
+		for (j = 0; j < k->nr_refs; j++) {
+			at = shapes_find(g, g->refs[k->refs + j]);
+			if (at < 0) {
+				problem = "a reference to a type the scan did not take";
+				break;
+			}
+			if (!(g->keys[at].flags & KEY_REACHED)) {
+				g->keys[at].flags |= KEY_REACHED;
+				work[nr_work++] = at;
+			}
+		}
+	}
+	free(work);
+	if (problem) {
+		snprintf(res->why, sizeof(res->why), "%s '%s' has %s",
+			 cls_word(k->cls), k->name, problem);
+		return 0;
+	}
+	memset(sel, 0, nr_units * sizeof(*sel));
+	if (cover(g, sel, nr_units))
+		return -ENOMEM;
+	for (i = n = 0; i < nr_units; i++)
+		n += sel[i];
+	res->subset = true;
+	res->units = n;
+	res->keys = g->nr_keys;
+	return 0;
+}
+
+/* ---- the reached keys, for the walk of the units read ---- */
+
+struct key_ent {
+	uint64_t key;		/* 0: free (key 0 is zero_unit) */
+	uint64_t unit;		/* the offset of the unit read for it */
+};
+
+struct key_set {
+	struct key_ent *ents;	/* open addressing */
+	size_t cap;		/* a power of two */
+	bool zero;		/* key 0 is in ... */
+	uint64_t zero_unit;	/* ... for this unit */
+};
+
+void key_set__free(struct key_set *ks)
+{
+	if (!ks)
+		return;
+	free(ks->ents);
+	free(ks);
+}
+
+struct key_set *shapes__reached(const struct shapes *g, const uint64_t *offs,
+				size_t nr_units)
+{
+	struct key_set *ks = calloc(1, sizeof(*ks));
+	size_t i, j;
+
+	if (!ks)
+		return NULL;
+	for (ks->cap = 64; ks->cap < 2 * g->nr_keys; ks->cap *= 2)
+		;
+	ks->ents = calloc(ks->cap, sizeof(*ks->ents));
+	if (!ks->ents) {
+		free(ks);
+		return NULL;
+	}
+	for (i = 0; i < g->nr_keys; i++) {
+		const struct shape_key *k = &g->keys[i];
+		uint64_t unit;
+
+		if (!(k->flags & KEY_REACHED))
+			continue;
+		unit = k->assigned < nr_units ? offs[k->assigned] : UINT64_MAX;
+		if (!k->key) {
+			ks->zero = true;
+			ks->zero_unit = unit;
+			continue;
+		}
+		for (j = k->key & (ks->cap - 1); ks->ents[j].key;
+		     j = (j + 1) & (ks->cap - 1))
+			;
+		ks->ents[j].key = k->key;
+		ks->ents[j].unit = unit;
+	}
+	return ks;
+}
+
+/* Whether @key is reached, and the offset of its unit in *@unit */
+static bool key_set_find(const struct key_set *ks, uint64_t key, uint64_t *unit)
+{
+	size_t j;
+
+	if (!key) {
+		*unit = ks->zero_unit;
+		return ks->zero;
+	}
+	for (j = key & (ks->cap - 1); ks->ents[j].key; j = (j + 1) & (ks->cap - 1))
+		if (ks->ents[j].key == key) {
+			*unit = ks->ents[j].unit;
+			return true;
+		}
+	return false;
+}
+
+/* The key of named type DIE @die of @tag; false if it has none */
+static bool die_key(struct cu_enc *e, Dwarf_Die *die, int tag, uint64_t *key,
+		    bool *decl)
+{
+	struct die_attrs da;
+	const char *name;
+	int norm = tag_norm(tag);
+
+	if (!norm || attrs__read_die(e, die, &da))
+		return false;
+	name = attrs__str(&da, AS_NAME);
+	if (!name)
+		return false;
+	*decl = attrs__udata(&da, AS_DECLARATION, 0) != 0;
+	*key = shape__key(norm_cls(norm), name_hash(name, strlen(name)));
+	return true;
+}
+
+bool shape__wanted(struct cu_enc *e, Dwarf_Die *die, int tag)
+{
+	uint64_t key, unit;
+	bool decl;
+
+	if (!die_key(e, die, tag, &key, &decl))
+		return false;
+	return key_set_find(e->file->want, key, &unit) && unit == e->start;
+}
+
+int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union)
+{
+	uint64_t key, unit;
+	Dwarf_Die die;
+	bool decl;
+	int tag;
+
+	attrs__die_at(e, e->unit_ptr + (off - e->start), &die);
+	tag = attrs__tag(e, &die);
+	if (tag != DW_TAG_structure_type && tag != DW_TAG_class_type &&
+	    tag != DW_TAG_union_type)
+		return 0;
+	if (!die_key(e, &die, tag, &key, &decl) || decl ||
+	    !key_set_find(e->file->want, key, &unit) || unit == e->start)
+		return 0;
+	*is_union = tag == DW_TAG_union_type;
+	return 1;
+}
