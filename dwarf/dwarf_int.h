@@ -330,6 +330,7 @@ enum shape_flags {
 	SHAPE_UNION = 1 << 1,	/* a union's */
 	SHAPE_UNSURE = 1 << 2,	/* the shape could not be read whole */
 	SHAPE_ODD_INT = 1 << 3,	/* 'int', not a signed 4-byte int */
+	SHAPE_NESTED = 1 << 4,	/* a definition among a type's children */
 };
 
 /* A named type the scan took: a definition or a declaration */
@@ -339,6 +340,7 @@ struct shape_ent {
 	const char *name;	/* libdw's */
 	uint32_t refs;		/* the keys its shape names, in shape_unit.refs */
 	uint32_t nr_refs;
+	uint32_t off;		/* its DIE's offset in the unit */
 	uint8_t cls;		/* enum shape_cls */
 	uint8_t flags;		/* enum shape_flags */
 };

@@ -73,7 +73,8 @@
 /* Map values while a unit is scanned (cu_scratch.map) */
 #define SH_REG		0x80000000u	/* taken as a definition or declaration */
 #define SH_PEND		0x40000000u	/* a named type referred to, to take */
-#define SH_NODE		0x3fffffffu	/* index + 1 of its node */
+#define SH_NESTED	0x20000000u	/* a type DIE among a type's children */
+#define SH_NODE		0x1fffffffu	/* index + 1 of its node */
 
 /* The form a name or a reference counts as, whatever it was */
 #define FORM_NAME	0
@@ -448,6 +449,25 @@ static uint64_t strp_hash(struct scan *sc, uint64_t off)
 	return ns->hash;
 }
 
+/*
+ * Whether the encoder takes constant @v of slot @s (member offsets and
+ * bitfield sizes BTF can hold); a little stricter than it, which only
+ * means reading every unit
+ */
+static inline bool const_ok(int s, uint64_t v)
+{
+	switch (s) {
+	case AS_MEMBER_LOCATION:
+		return v < (UINT32_MAX >> 3) - 32;
+	case AS_DATA_BIT_OFFSET:
+		return v < UINT32_MAX - 256;
+	case AS_BIT_SIZE:
+		return v <= 255;
+	default:
+		return true;
+	}
+}
+
 /* A constant: dwarf_formudata's value, and dwarf_formsdata's if other */
 static inline uint64_t add_const(uint64_t d, unsigned int form, uint64_t v)
 {
@@ -485,7 +505,7 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 		dv->s[s] = NULL;
 		if (s == AS_NAME) {
 			dv->s[s] = attrs__str(&da, AS_NAME);
-			if (!dv->s[s])
+			if (!dv->s[s] || !file__str_ok(sc->e.file, dv->s[s]))
 				return false;
 			dv->len[s] = strlen(dv->s[s]);
 			continue;
@@ -518,7 +538,7 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 		case DW_FORM_strx: case DW_FORM_strx1: case DW_FORM_strx2:
 		case DW_FORM_strx3: case DW_FORM_strx4:
 			dv->s[s] = dwarf_formstring(&da.a[s]);
-			if (!dv->s[s])
+			if (!dv->s[s] || !file__str_ok(sc->e.file, dv->s[s]))
 				return false;
 			dv->len[s] = strlen(dv->s[s]);
 			break;
@@ -597,6 +617,8 @@ static void sh_vals(struct scan *sc, Dwarf_Die *die, const struct dvals *dv,
 
 	uint64_t d = dv->word;
 
+	if (dv->tag == DW_TAG_enumerator && !(dv->mask & (1u << AS_NAME)))
+		sc->bad = true;
 	for (m = dv->mask; m; m &= m - 1) {
 		s = __builtin_ctz(m);
 		if (s == AS_NAME) {
@@ -604,8 +626,13 @@ static void sh_vals(struct scan *sc, Dwarf_Die *die, const struct dvals *dv,
 		} else if (slot_is_ref(s)) {
 			d = d_add(d, sh_ref(sc, dv->v[s], depth + 1));
 		} else if (dv->s[s]) {
+			/* a location expression: the encoder's, not the scan's */
+			if (s == AS_MEMBER_LOCATION)
+				sc->bad = true;
 			d = d_add(d, name_hash(dv->s[s], dv->len[s]));
 		} else {
+			if (!const_ok(s, dv->v[s]))
+				sc->bad = true;
 			d = add_const(d, dv->form[s], dv->v[s]);
 		}
 	}
@@ -639,6 +666,8 @@ static bool sh_fixed(struct scan *sc, const struct abbrev_spec *cspec,
 		spec->shape_word = spec_word(spec->tag, false, ra->mask, form);
 		spec->shape_ok = true;
 	}
+	if (spec->tag == DW_TAG_enumerator && !(ra->mask & (1u << AS_NAME)))
+		sc->bad = true;
 	d = spec->shape_word;
 	for (i = 0; i < n; i++) {
 		uint64_t v = ra->v[slot[i]];
@@ -647,8 +676,10 @@ static bool sh_fixed(struct scan *sc, const struct abbrev_spec *cspec,
 			d = d_add(d, strp_hash(sc, v));
 		else if (slot[i] == AS_TYPE)
 			d = d_add(d, sh_ref(sc, v, depth + 1));
-		else
+		else if (const_ok(slot[i], v))
 			d = add_const(d, form[slot[i]], v);
+		else
+			sc->bad = true;
 	}
 	h_mix(h, d_end(d));
 	return true;
@@ -668,6 +699,9 @@ static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
 
 	l->gen = sc->ss->gen;
 	l->ok = false;
+	/* an enumerator without a name is sh_fixed's to flag */
+	if (spec->tag == DW_TAG_enumerator && !(ra->mask & (1u << AS_NAME)))
+		return;
 	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || sc->e.big_endian ||
 	    spec->children || spec->sib_off != SIB_NONE || spec->len < 0 ||
 	    spec->len > 255 || spec->nr_kept > LAY_MAX)
@@ -740,6 +774,8 @@ static bool lay_mix(struct scan *sc, const struct lay *l,
 			d = d_add(d, sh_ref(sc, sc->e.start + v, depth + 1));
 			break;
 		default:
+			if (!const_ok(l->slot[i], v))
+				return false;
 			d = add_const(d, l->form[i], v);
 			break;
 		}
@@ -753,6 +789,7 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 {
 	struct dvals dv;
 	Dwarf_Die child;
+	Dwarf_Off off;
 	int r;
 
 	if (depth > SHAPE_MAX_DEPTH) {
@@ -794,11 +831,14 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 		}
 		if (types__is_type_tag(dv.tag)) {
 			/*
-			 * A type nested in a type is no part of its record:
-			 * the encoder's walk visits it; so does this one
+			 * A type nested in a type is no part of its record;
+			 * the encoder's walk visits it through it, this one
+			 * takes it here, noting it is nested (shapes__add_unit)
 			 */
+			off = dwarf_dieoffset(&child);
+			sh_set(sc, off, SH_NESTED);
 			if (tag_norm(dv.tag) && (dv.mask & (1u << AS_NAME)))
-				sh_pend(sc, dwarf_dieoffset(&child));
+				sh_pend(sc, off);
 			r = attrs__sibling(&sc->e, &child, &child);
 			continue;
 		}
@@ -928,6 +968,7 @@ static void sh_take(struct scan *sc, Dwarf_Off off, Dwarf_Die *die,
 	}
 	ent = &o->ents[o->nr_ents++];
 	memset(ent, 0, sizeof(*ent));
+	ent->off = off - sc->e.start;
 	ent->cls = norm_cls(norm);
 	ent->name = dv->s[AS_NAME];
 	ent->key = shape__key(ent->cls, dv->name_hash);
@@ -975,9 +1016,18 @@ static bool sh_type(struct scan *sc, Dwarf_Die *die)
 		return true;
 	if (!dvals_read(sc, die, &dv))
 		return false;
-	if (tag_norm(dv.tag) && (dv.mask & (1u << AS_NAME)))
+	if (tag_norm(dv.tag) && (dv.mask & (1u << AS_NAME))) {
 		sh_take(sc, off, die, &dv);
-	return true;
+		return true;
+	}
+	/* the encoder refuses what follows: let the full read say so */
+	if (dv.tag == DW_TAG_base_type)
+		return false;
+	/* an anonymous struct, union or enum: only its values are checked */
+	sc->bad = false;
+	sh_ref(sc, off, 0);
+	sc->ss->nr_cur = 0;
+	return !sc->bad;
 }
 
 static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level);
@@ -997,6 +1047,18 @@ static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 		r = attrs__sibling(&sc->e, &child, &child);
 	}
 	return r > 0;
+}
+
+/*
+ * A function declaration holds parameters only: the encoder's walk does
+ * not look inside (funcs__subprogram), and nor does this one
+ */
+static bool sh_is_decl(struct scan *sc, Dwarf_Die *die)
+{
+	struct die_attrs da;
+
+	return !attrs__read_die(&sc->e, die, &da) &&
+	       attrs__has(&da, AS_DECLARATION);
 }
 
 /* Deeper function bodies are walked with libdw's help */
@@ -1062,6 +1124,9 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 				attrs__die_at(&sc->e, at, &d);
 				if (!sh_type(sc, &d))
 					return false;
+			} else if (tag == DW_TAG_subprogram) {
+				attrs__die_at(&sc->e, at, &d);
+				in = !sh_is_decl(sc, &d);
 			} else {
 				in = sh_enters(tag);
 			}
@@ -1087,7 +1152,7 @@ static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level)
 		return sh_type(sc, die);
 	switch (tag) {
 	case DW_TAG_subprogram:
-		return sh_body(sc, die, level);
+		return sh_is_decl(sc, die) || sh_body(sc, die, level);
 	case DW_TAG_lexical_block: case DW_TAG_inlined_subroutine:
 	case DW_TAG_namespace:
 		return sh_walk_children(sc, die, level);
@@ -1173,6 +1238,7 @@ void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 		 Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out)
 {
 	struct scan sc = { .out = &out->shape };
+	size_t i;
 	bool ok;
 
 	cu_out__reset(out);
@@ -1192,6 +1258,10 @@ void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	}
 	if (!ok || sc.nomem)
 		out->shape.unsure = true;
+	/* known only now: which definitions sit inside another type */
+	for (i = 0; i < out->shape.nr_ents; i++)
+		if (sh_get(&sc, off + out->shape.ents[i].off) & SH_NESTED)
+			out->shape.ents[i].flags |= SHAPE_NESTED;
 }
 
 void shape_scratch__free(struct shape_scratch *ss)
@@ -1220,6 +1290,8 @@ enum key_flags {
 	KEY_DECL = 1 << 7,	/* it has a declaration */
 	KEY_TWO_DECLS = 1 << 8,	/* declarations of two shapes */
 	KEY_REACHED = 1 << 9,
+	KEY_NESTED = 1 << 10,	/* a definition nested in a type */
+	KEY_TOP = 1 << 11,	/* a definition that is not */
 };
 
 struct shape_key {
@@ -1255,6 +1327,7 @@ struct shapes {
 	size_t nr_defs;
 	size_t defs_cap;
 	bool unsure;		/* a unit could not be scanned */
+	const char *odd;	/* a type the scan could not read, if any */
 	bool nomem;
 };
 
@@ -1349,8 +1422,11 @@ void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out)
 			k->cls = ent->cls;
 			k->first_any = unit;
 		}
-		if (ent->flags & SHAPE_UNSURE)
+		if (ent->flags & SHAPE_UNSURE) {
 			k->flags |= KEY_UNSURE;
+			if (!g->odd)
+				g->odd = k->name;
+		}
 		if (ent->flags & SHAPE_DECL) {
 			if (ent->cls == SHAPE_COMPOSITE)
 				k->flags |= ent->flags & SHAPE_UNION ?
@@ -1369,13 +1445,21 @@ void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out)
 			k->flags |= KEY_ODD_INT;
 		if (ent->flags & SHAPE_UNION)
 			k->flags |= KEY_DEF_UNION;
-		if (util__ensure_cap((void **)&g->defs, &g->defs_cap,
-				     sizeof(*g->defs), g->nr_defs + 1)) {
+		/*
+		 * A definition nested in a type is encoded with it, or when
+		 * something refers to it: no unit is read for it
+		 */
+		if (ent->flags & SHAPE_NESTED) {
+			k->flags |= KEY_NESTED;
+		} else if (util__ensure_cap((void **)&g->defs, &g->defs_cap,
+					    sizeof(*g->defs), g->nr_defs + 1)) {
 			g->nomem = true;
 			break;
+		} else {
+			g->defs[g->nr_defs].key = k - g->keys;
+			g->defs[g->nr_defs++].unit = unit;
+			k->flags |= KEY_TOP;
 		}
-		g->defs[g->nr_defs].key = k - g->keys;
-		g->defs[g->nr_defs++].unit = unit;
 		if (k->flags & KEY_DEF) {
 			if (k->sig[0] != ent->sig[0] || k->sig[1] != ent->sig[1])
 				k->flags |= KEY_TWO;
@@ -1423,6 +1507,8 @@ static const char *key_problem(const struct shape_key *k)
 		return "definitions of more than one shape";
 	if (k->flags & KEY_ODD_INT)
 		return "not a signed 4-byte int";
+	if ((k->flags & KEY_NESTED) && !(k->flags & KEY_TOP))
+		return "definitions only inside other types";
 	/* with no definition, declarations stay apart by their shape */
 	if (!(k->flags & KEY_DEF) && (k->flags & KEY_TWO_DECLS))
 		return "declarations of more than one shape";
@@ -1445,7 +1531,7 @@ static const char *cls_word(int cls)
 	}
 }
 
-/* Reached keys, ordered by class and essential name (see cover) */
+/* Reached keys, ordered by class and essential name (see find_rivals) */
 static const struct shapes *rival_g;
 
 static int rival_cmp(const void *pa, const void *pb)
@@ -1465,40 +1551,40 @@ static int rival_cmp(const void *pa, const void *pb)
 }
 
 /*
- * Reached keys that could be candidates of one record: the same class
- * and essential name ("foo" and "foo___v2").  The candidates of a record
- * are marked in ID order, which for them is their first definitions'
- * order: so their first defining units are read.  The scan runs on one
- * thread at a time, so rival_g needs no lock.
+ * Two reached keys that could be candidates of one record: the same
+ * class and essential name ("foo" and "foo___v2").  A record's candidates
+ * are marked in ID order, and where dedup places a class depends on where
+ * its name first occurs in the whole input (a FWD too): every unit is
+ * read then.  *@a and *@b: the first such pair; false if none.
  */
-static int mark_rivals(struct shapes *g, bool *sel)
+static int find_rivals(struct shapes *g, uint32_t *a, uint32_t *b, bool *found)
 {
 	uint32_t *r = malloc((g->nr_keys + 1) * sizeof(*r));
-	size_t i, j, n = 0;
+	size_t i, n = 0;
 
+	*found = false;
 	if (!r)
 		return -ENOMEM;
 	for (i = 0; i < g->nr_keys; i++)
-		if ((g->keys[i].flags & (KEY_REACHED | KEY_DEF)) ==
-		    (KEY_REACHED | KEY_DEF))
+		if (g->keys[i].flags & KEY_REACHED)
 			r[n++] = i;
 	rival_g = g;
 	qsort(r, n, sizeof(*r), rival_cmp);
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && !rival_cmp(&r[i], &r[j]); j++)
-			;
-		if (j - i > 1)
-			for (; i < j; i++)
-				sel[g->keys[r[i]].first_def] = true;
-	}
+	for (i = 0; i + 1 < n && !*found; i++)
+		if (!rival_cmp(&r[i], &r[i + 1])) {
+			*a = r[i];
+			*b = r[i + 1];
+			*found = true;
+		}
 	free(r);
 	return 0;
 }
 
 /*
- * The units to read: one defining each reached key (one naming it, for a
- * key without a definition), as few as a greedy cover finds: the unit
- * defining the most keys not yet covered, lowest first on a tie.
+ * The units to read: one defining each reached key (the first naming it,
+ * for a key without a definition), as few as a greedy cover finds: the
+ * unit defining the most keys not yet covered, lowest first on a tie.
+ * Each key is assigned to the unit that covered it.
  */
 static int cover(struct shapes *g, bool *sel, size_t nr_units)
 {
@@ -1528,9 +1614,7 @@ static int cover(struct shapes *g, bool *sel, size_t nr_units)
 	for (u = 1; u <= nr_units; u++)
 		if (unit_first[u] < unit_first[u - 1])
 			unit_first[u] = unit_first[u - 1];
-	/* what must be read: rivals, and a key without definition */
-	if (mark_rivals(g, sel))
-		goto out;
+	/* what must be read: a key without definition */
 	for (i = 0; i < g->nr_keys; i++) {
 		k = &g->keys[i];
 		k->assigned = UINT32_MAX;
@@ -1584,8 +1668,9 @@ int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
 		   size_t nr_roots, bool *sel, size_t nr_units,
 		   struct dwarf_subset *res)
 {
-	uint32_t *work = NULL;
+	uint32_t *work = NULL, ra, rb;
 	size_t nr_work = 0, i, j, len, n;
+	bool rivals;
 	const char *problem = NULL;
 	struct shape_key *k;
 	long at;
@@ -1593,9 +1678,18 @@ int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
 	memset(res, 0, sizeof(*res));
 	if (g->nomem)
 		return -ENOMEM;
+	/*
+	 * What the scan cannot read, the encoder may refuse: whatever the
+	 * records reach, read every unit, which says what is wrong if it is
+	 */
 	if (g->unsure) {
 		snprintf(res->why, sizeof(res->why),
 			 "a unit the scan could not read whole");
+		return 0;
+	}
+	if (g->odd) {
+		snprintf(res->why, sizeof(res->why),
+			 "the scan could not read type '%s' whole", g->odd);
 		return 0;
 	}
 	work = malloc((g->nr_keys + 1) * sizeof(*work));
@@ -1637,6 +1731,14 @@ int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
 	if (problem) {
 		snprintf(res->why, sizeof(res->why), "%s '%s' has %s",
 			 cls_word(k->cls), k->name, problem);
+		return 0;
+	}
+	if (find_rivals(g, &ra, &rb, &rivals))
+		return -ENOMEM;
+	if (rivals) {
+		snprintf(res->why, sizeof(res->why),
+			 "'%s' and '%s' could be candidates of one record",
+			 g->keys[ra].name, g->keys[rb].name);
 		return 0;
 	}
 	memset(sel, 0, nr_units * sizeof(*sel));
