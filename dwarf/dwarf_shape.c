@@ -122,6 +122,8 @@ struct skip {
 	int32_t len;		/* bytes of their values, -1: not fixed */
 	int tag;
 	bool children;
+	bool decl_known;	/* decl is known */
+	bool decl;		/* they have DW_AT_declaration */
 };
 
 struct shape_scratch {
@@ -1049,16 +1051,44 @@ static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 	return r > 0;
 }
 
+/* Note @die's abbreviation in the skip cache, if not there yet */
+static void sh_skip_learn(struct scan *sc, Dwarf_Die *die, int tag)
+{
+	const unsigned char *p = die->addr;
+	struct skip *sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
+
+	if (*p >= LAY_CODES || sk->gen == sc->ss->gen ||
+	    !sc->e.last_spec || sc->e.last_die != die->addr)
+		return;
+	sk->gen = sc->ss->gen;
+	sk->len = sc->e.last_spec->len;
+	sk->tag = tag;
+	sk->children = sc->e.last_spec->children;
+	sk->decl_known = false;
+}
+
 /*
  * A function declaration holds parameters only: the encoder's walk does
  * not look inside (funcs__subprogram), and nor does this one
  */
 static bool sh_is_decl(struct scan *sc, Dwarf_Die *die)
 {
+	const unsigned char *p = die->addr;
 	struct die_attrs da;
+	struct skip *sk;
+	bool decl;
 
-	return !attrs__read_die(&sc->e, die, &da) &&
+	/* having the attribute is the abbreviation's: known once per code */
+	sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
+	if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->decl_known)
+		return sk->decl;
+	decl = !attrs__read_die(&sc->e, die, &da) &&
 	       attrs__has(&da, AS_DECLARATION);
+	if (*p < LAY_CODES && sk->gen == sc->ss->gen) {
+		sk->decl = decl;
+		sk->decl_known = true;
+	}
+	return decl;
 }
 
 /* Deeper function bodies are walked with libdw's help */
@@ -1117,6 +1147,7 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 				sk->len = sc->e.last_spec->len;
 				sk->tag = tag;
 				sk->children = children;
+				sk->decl_known = false;
 			}
 		}
 		if (enter[depth]) {
@@ -1152,6 +1183,7 @@ static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level)
 		return sh_type(sc, die);
 	switch (tag) {
 	case DW_TAG_subprogram:
+		sh_skip_learn(sc, die, tag);
 		return sh_is_decl(sc, die) || sh_body(sc, die, level);
 	case DW_TAG_lexical_block: case DW_TAG_inlined_subroutine:
 	case DW_TAG_namespace:
