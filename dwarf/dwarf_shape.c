@@ -140,18 +140,9 @@ struct shape_scratch {
 	size_t nr_pending;
 	size_t pending_cap;
 	struct name_slot *names;	/* NAME_CACHE of them */
-	struct dslot *tab;	/* the unit's DIEs met: open addressing */
-	uint32_t tab_cap;	/* a power of two */
-	uint32_t tab_nr;
 	uint32_t gen;		/* bumped for each unit */
 	struct lay lays[LAY_CODES];	/* by one-byte abbreviation code */
 	struct skip skips[LAY_CODES];	/* likewise, for sh_body */
-};
-
-/* A DIE of the unit, by offset in the unit + 1, and its SH_* value */
-struct dslot {
-	uint32_t off;
-	uint32_t val;
 };
 
 /* The hash of a .debug_str name, by its offset + 1 */
@@ -284,65 +275,32 @@ uint64_t shape__key(int cls, uint64_t name_hash)
 
 /* ---- one unit ---- */
 
-static inline uint32_t dslot_at(uint32_t off, uint32_t cap)
-{
-	return (off * 0x9e3779b1u) & (cap - 1);
-}
-
-/* The SH_* value of the DIE at @off, 0 if none */
+/*
+ * The SH_* value of the DIE at @off, 0 if none: cu_scratch.map, one slot
+ * per byte of the unit, as the encoder uses it; set slots are noted and
+ * cleared after the unit
+ */
 static inline uint32_t sh_get(const struct scan *sc, Dwarf_Off off)
 {
-	const struct shape_scratch *ss = sc->ss;
-	uint32_t key = off - sc->e.start + 1, i;
-
-	for (i = dslot_at(key, ss->tab_cap); ss->tab[i].off;
-	     i = (i + 1) & (ss->tab_cap - 1))
-		if (ss->tab[i].off == key)
-			return ss->tab[i].val;
-	return 0;
-}
-
-static bool sh_grow(struct shape_scratch *ss, uint32_t cap)
-{
-	struct dslot *tab = calloc(cap, sizeof(*tab));
-	uint32_t i, j;
-
-	if (!tab)
-		return false;
-	for (i = 0; i < ss->tab_cap; i++) {
-		if (!ss->tab[i].off)
-			continue;
-		for (j = dslot_at(ss->tab[i].off, cap); tab[j].off;
-		     j = (j + 1) & (cap - 1))
-			;
-		tab[j] = ss->tab[i];
-	}
-	free(ss->tab);
-	ss->tab = tab;
-	ss->tab_cap = cap;
-	return true;
+	return sc->e.s->map[off - sc->e.start];
 }
 
 /* Add @bits to the value of the DIE at @off */
 static void sh_set(struct scan *sc, Dwarf_Off off, uint32_t bits)
 {
-	struct shape_scratch *ss = sc->ss;
-	uint32_t key = off - sc->e.start + 1, i;
+	struct cu_scratch *s = sc->e.s;
+	uint32_t *slot = &s->map[off - sc->e.start];
 
-	if ((ss->tab_nr + 1) * 2 > ss->tab_cap &&
-	    !sh_grow(ss, ss->tab_cap * 2)) {
-		sc->nomem = true;
-		return;
-	}
-	for (i = dslot_at(key, ss->tab_cap); ss->tab[i].off;
-	     i = (i + 1) & (ss->tab_cap - 1))
-		if (ss->tab[i].off == key) {
-			ss->tab[i].val |= bits;
+	if (!*slot) {
+		if (s->nr_touched >= s->touched_cap &&
+		    util__ensure_cap((void **)&s->touched, &s->touched_cap,
+				     sizeof(*s->touched), s->nr_touched + 1)) {
+			sc->nomem = true;
 			return;
 		}
-	ss->tab[i].off = key;
-	ss->tab[i].val = bits;
-	ss->tab_nr++;
+		s->touched[s->nr_touched++] = off - sc->e.start;
+	}
+	*slot |= bits;
 }
 
 static inline bool sh_in_unit(const struct scan *sc, Dwarf_Off off)
@@ -652,7 +610,7 @@ static bool sh_fixed(struct scan *sc, const struct abbrev_spec *cspec,
 {
 	struct abbrev_spec *spec = (struct abbrev_spec *)cspec;
 	const struct abbrev_attr *aa = sc->e.s->abbrevs.kept + spec->kept_first;
-	uint16_t form[AS_NR];
+	uint16_t form[AS_NR] = { 0 };
 	uint8_t slot[AS_NR];
 	uint32_t i, n = spec->nr_kept;
 	uint64_t d;
@@ -696,7 +654,7 @@ static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
 {
 	struct lay *l = &sc->ss->lays[code];
 	const struct abbrev_attr *aa = sc->e.s->abbrevs.kept + spec->kept_first;
-	uint16_t form[AS_NR];
+	uint16_t form[AS_NR] = { 0 };
 	uint32_t i;
 
 	l->gen = sc->ss->gen;
@@ -1217,7 +1175,6 @@ static bool sh_prepare(struct scan *sc, Dwarf_Off off, Dwarf_Off next_off)
 {
 	struct cu_scratch *s = sc->e.s;
 	size_t len = next_off - off;
-	uint32_t cap;
 
 	if (next_off <= off ||
 	    (sc->e.file->info_size && next_off > sc->e.file->info_size))
@@ -1233,20 +1190,14 @@ static bool sh_prepare(struct scan *sc, Dwarf_Off off, Dwarf_Off next_off)
 			return false;
 	}
 	sc->ss = s->shape;
-	/* a table for about a DIE in 64 bytes of the unit, grown if need be */
-	cap = 1024;
-	while (cap < len / 32 && cap < (1u << 30))
-		cap *= 2;
-	if (cap != sc->ss->tab_cap) {
-		free(sc->ss->tab);
-		sc->ss->tab = NULL;
-		sc->ss->tab_cap = sc->ss->tab_nr = 0;
-		if (!sh_grow(sc->ss, cap))
-			return false;
-	} else {
-		memset(sc->ss->tab, 0, sc->ss->tab_cap * sizeof(*sc->ss->tab));
+	if (util__ensure_cap((void **)&s->map, &s->map_cap, sizeof(*s->map),
+			     len))
+		return false;
+	if (len > s->map_zeroed) {
+		memset(s->map + s->map_zeroed, 0,
+		       (len - s->map_zeroed) * sizeof(*s->map));
+		s->map_zeroed = len;
 	}
-	sc->ss->tab_nr = 0;
 	if (++sc->ss->gen == 0) {
 		memset(sc->ss->lays, 0, sizeof(sc->ss->lays));
 		sc->ss->gen = 1;
@@ -1291,9 +1242,12 @@ void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	if (!ok || sc.nomem)
 		out->shape.unsure = true;
 	/* known only now: which definitions sit inside another type */
-	for (i = 0; i < out->shape.nr_ents; i++)
+	for (i = 0; ok && i < out->shape.nr_ents; i++)
 		if (sh_get(&sc, off + out->shape.ents[i].off) & SH_NESTED)
 			out->shape.ents[i].flags |= SHAPE_NESTED;
+	for (i = 0; i < s->nr_touched; i++)
+		s->map[s->touched[i]] = 0;
+	s->nr_touched = 0;
 }
 
 void shape_scratch__free(struct shape_scratch *ss)
@@ -1305,7 +1259,6 @@ void shape_scratch__free(struct shape_scratch *ss)
 	free(ss->cur);
 	free(ss->pending);
 	free(ss->names);
-	free(ss->tab);
 	free(ss);
 }
 
