@@ -83,9 +83,13 @@ struct pool {
 /* Whether a compile unit is in one of the excluded languages */
 static bool unit_excluded(const struct dwarf_file *f, Dwarf_Die *cudie)
 {
-	int lang = dwarf_srclang(cudie);
 	unsigned int i;
+	int lang;
 
+	/* reading the unit DIE's attributes reads its abbreviations */
+	if (!f->nr_lang_exclude)
+		return false;
+	lang = dwarf_srclang(cudie);
 	for (i = 0; i < f->nr_lang_exclude; i++)
 		if (lang >= 0 && (unsigned int)lang == f->lang_exclude[i])
 			return true;
