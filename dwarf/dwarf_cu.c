@@ -542,8 +542,33 @@ static bool cu_is_clang(Dwarf_Die *cudie)
 	return producer && strstr(producer, "clang");
 }
 
-int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
-	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out)
+/* The DIEs of @dies, as the walk would meet them */
+static int cu_visit_dies(struct cu_enc *e, const struct shape_dies *dies)
+{
+	Dwarf_Die die;
+	size_t i;
+	int err = 0;
+
+	e->depth = 1;
+	for (i = 0; i < dies->nr && !err; i++) {
+		Dwarf_Off off = e->start + dies->offs[i];
+
+		if (off >= e->end)
+			return -EINVAL;
+		if (e->unit_ptr)
+			attrs__die_at(e, e->unit_ptr + dies->offs[i], &die);
+		else if (!dwarf_offdie(e->file->dbg, off, &die))
+			return -EINVAL;
+		err = cu__visit(e, &die);
+	}
+	e->depth = 0;
+	return err;
+}
+
+static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
+		     Dwarf_Off next_off, Dwarf_Die *cudie,
+		     const struct shape_dies *dies, struct cu_scratch *s,
+		     struct cu_out *out)
 {
 	struct cu_enc e = { .file = f, .out = out, .s = s };
 	size_t i;
@@ -555,7 +580,8 @@ int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 		e.tab = out->tab;
 		e.clang = cu_is_clang(cudie);
 		attrs__begin_unit(&e, cudie);
-		err = cu__visit_children(&e, cudie);
+		err = dies ? cu_visit_dies(&e, dies) :
+		      cu__visit_children(&e, cudie);
 	}
 	if (!err)
 		err = cu_apply_fixups(&e);
@@ -572,4 +598,18 @@ int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	s->nr_touched = 0;
 	out->err = err;
 	return err;
+}
+
+int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
+	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out)
+{
+	return cu_encode(f, off, next_off, cudie, NULL, s, out);
+}
+
+int cu__encode_dies(const struct dwarf_file *f, Dwarf_Off off,
+		    Dwarf_Off next_off, Dwarf_Die *cudie,
+		    const struct shape_dies *dies, struct cu_scratch *s,
+		    struct cu_out *out)
+{
+	return cu_encode(f, off, next_off, cudie, dies, s, out);
 }

@@ -484,6 +484,21 @@ int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
 		   size_t nr_roots, bool *sel, size_t nr_units,
 		   struct dwarf_subset *res);
 /*
+ * After a subset select: for each unit read, the offsets (in the unit,
+ * ascending) of the DIEs of the names assigned to it, which its walk
+ * would encode (cu__encode_dies); *@out has @nr_units of them
+ */
+struct shape_dies {
+	uint32_t *offs;
+	size_t nr;
+	size_t cap;
+};
+
+int shapes__dies(const struct shapes *g, size_t nr_units,
+		 struct shape_dies **out);
+int shape_dies_push(struct shape_dies *d, uint32_t off);
+void shape_dies__free(struct shape_dies *d, size_t nr_units);
+/*
  * After a subset select: the keys the roots reach, each with the offset
  * (in @offs, by unit index) of the unit read for it; NULL: out of memory
  */
@@ -517,6 +532,16 @@ struct scan_item {
  */
 int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out);
+struct shape_dies;
+/*
+ * cu__encode for a unit of a --min subset: instead of walking the unit,
+ * visit the DIEs at @dies (offsets in the unit, in order), then encode
+ * what they refer to, as the walk would with shape__wanted
+ */
+int cu__encode_dies(const struct dwarf_file *f, Dwarf_Off off,
+		    Dwarf_Off next_off, Dwarf_Die *cudie,
+		    const struct shape_dies *dies, struct cu_scratch *s,
+		    struct cu_out *out);
 
 /* ---- inside one CU's encoding ---- */
 

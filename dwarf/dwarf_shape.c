@@ -1286,6 +1286,7 @@ struct shape_key {
 	const char *name;
 	uint32_t first_def;	/* units */
 	uint32_t first_any;
+	uint32_t first_any_off;	/* the DIE there, in the unit */
 	uint32_t refs;		/* in shapes.refs: its first definition's */
 	uint32_t nr_refs;
 	uint32_t assigned;	/* the unit read for it, once selected */
@@ -1297,6 +1298,7 @@ struct shape_key {
 struct key_unit {
 	uint32_t key;		/* index in shapes.keys */
 	uint32_t unit;
+	uint32_t off;		/* the DIE's offset in the unit */
 };
 
 struct shapes {
@@ -1406,6 +1408,7 @@ void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out)
 			k->name = ent->name;
 			k->cls = ent->cls;
 			k->first_any = unit;
+			k->first_any_off = ent->off;
 		}
 		if (ent->flags & SHAPE_UNSURE) {
 			k->flags |= KEY_UNSURE;
@@ -1442,6 +1445,7 @@ void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out)
 			break;
 		} else {
 			g->defs[g->nr_defs].key = k - g->keys;
+			g->defs[g->nr_defs].off = ent->off;
 			g->defs[g->nr_defs++].unit = unit;
 			k->flags |= KEY_TOP;
 		}
@@ -1857,4 +1861,65 @@ int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union)
 		return 0;
 	*is_union = tag == DW_TAG_union_type;
 	return 1;
+}
+
+/* ---- what each unit read encodes ---- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int shapes__dies(const struct shapes *g, size_t nr_units,
+		 struct shape_dies **out)
+{
+	struct shape_dies *d = calloc(nr_units + 1, sizeof(*d));
+	const struct shape_key *k;
+	size_t i, u;
+	int err = 0;
+
+	if (!d)
+		return -ENOMEM;
+	for (i = 0; i < g->nr_defs && !err; i++) {
+		k = &g->keys[g->defs[i].key];
+		if ((k->flags & KEY_REACHED) && k->assigned == g->defs[i].unit)
+			err = shape_dies_push(&d[g->defs[i].unit], g->defs[i].off);
+	}
+	for (i = 0; i < g->nr_keys && !err; i++) {
+		k = &g->keys[i];
+		if ((k->flags & (KEY_REACHED | KEY_TOP)) == KEY_REACHED &&
+		    k->assigned < nr_units)
+			err = shape_dies_push(&d[k->assigned], k->first_any_off);
+	}
+	for (u = 0; u < nr_units; u++)
+		if (d[u].nr > 1)
+			qsort(d[u].offs, d[u].nr, sizeof(*d[u].offs), cmp_u32);
+	if (err) {
+		shape_dies__free(d, nr_units);
+		return err;
+	}
+	*out = d;
+	return 0;
+}
+
+int shape_dies_push(struct shape_dies *d, uint32_t off)
+{
+	if (util__ensure_cap((void **)&d->offs, &d->cap, sizeof(*d->offs),
+			     d->nr + 1))
+		return -ENOMEM;
+	d->offs[d->nr++] = off;
+	return 0;
+}
+
+void shape_dies__free(struct shape_dies *d, size_t nr_units)
+{
+	size_t u;
+
+	if (!d)
+		return;
+	for (u = 0; u < nr_units; u++)
+		free(d[u].offs);
+	free(d);
 }

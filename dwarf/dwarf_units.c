@@ -63,6 +63,7 @@ struct loader {
 	void (*unit_merged)(void *ctx);
 	void *unit_merged_ctx;
 	struct shapes *shapes;		/* scanning (dwarf_shape.c), not encoding */
+	struct shape_dies *dies;	/* a subset: what each unit encodes */
 };
 
 struct pool {
@@ -203,6 +204,9 @@ static void unit_encode(const struct loader *l, struct unit *u,
 		return;
 	if (l->shapes)
 		shape__scan(l->f, u->off, u->next, &u->cudie, s, out);
+	else if (l->dies)
+		cu__encode_dies(l->f, u->off, u->next, &u->cudie,
+				&l->dies[u - l->units], s, out);
 	else
 		cu__encode(l->f, u->off, u->next, &u->cudie, s, out);
 }
@@ -378,6 +382,8 @@ static int units_subset(struct loader *l, int nr_threads,
 		free(offs);
 		if (!*want)
 			err = -ENOMEM;
+		if (!err)
+			err = shapes__dies(l->shapes, l->nr_units, &l->dies);
 	}
 	shapes__free(l->shapes);
 	l->shapes = NULL;
@@ -422,6 +428,7 @@ int units__load(struct dwarf_file *f, struct merge *m,
 		err = units_run(&l, nr_threads);
 	f->want = NULL;
 	key_set__free(want);
+	shape_dies__free(l.dies, l.nr_units);
 	free(l.units);
 	return err;
 }
