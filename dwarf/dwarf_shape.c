@@ -124,6 +124,7 @@ struct skip {
 	bool children;
 	bool decl_known;	/* decl is known */
 	bool decl;		/* they have DW_AT_declaration */
+	bool sib;		/* they have DW_AT_sibling */
 };
 
 struct shape_scratch {
@@ -991,6 +992,9 @@ static bool sh_type(struct scan *sc, Dwarf_Die *die)
 }
 
 static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level);
+static bool sh_walk_tag(struct scan *sc, Dwarf_Die *die, int tag,
+			unsigned int level);
+static void sh_skip_learn(struct scan *sc, Dwarf_Die *die, int tag);
 
 static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 			     unsigned int level)
@@ -1002,8 +1006,27 @@ static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 		return false;
 	r = attrs__child(&sc->e, die, &child);
 	while (!r) {
-		if (!sh_walk(sc, &child, level + 1))
+		const unsigned char *p = child.addr, *q;
+		const struct skip *sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
+
+		/*
+		 * A DIE without children nor DW_AT_sibling, of a fixed size:
+		 * its next sibling follows it, as attrs__sibling finds
+		 */
+		if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->len >= 0 &&
+		    !sk->children && !sk->sib && sk->len < sc->e.unit_end - p) {
+			if (!sh_walk_tag(sc, &child, sk->tag, level + 1))
+				return false;
+			q = p + 1 + sk->len;
+			if (q < sc->e.unit_end && *q < 0x80) {
+				if (!*q)
+					return true;
+				attrs__die_at(&sc->e, q, &child);
+				continue;
+			}
+		} else if (!sh_walk(sc, &child, level + 1)) {
 			return false;
+		}
 		r = attrs__sibling(&sc->e, &child, &child);
 	}
 	return r > 0;
@@ -1022,6 +1045,7 @@ static void sh_skip_learn(struct scan *sc, Dwarf_Die *die, int tag)
 	sk->len = sc->e.last_spec->len;
 	sk->tag = tag;
 	sk->children = sc->e.last_spec->children;
+	sk->sib = sc->e.last_spec->sib_off != SIB_NONE;
 	sk->decl_known = false;
 }
 
@@ -1105,6 +1129,7 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 				sk->len = sc->e.last_spec->len;
 				sk->tag = tag;
 				sk->children = children;
+				sk->sib = sc->e.last_spec->sib_off != SIB_NONE;
 				sk->decl_known = false;
 			}
 		}
@@ -1132,16 +1157,22 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 /* The walk: where the encoder's walk looks for types */
 static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level)
 {
-	int tag;
+	int tag = attrs__tag(&sc->e, die);
 
+	sh_skip_learn(sc, die, tag);
+	return sh_walk_tag(sc, die, tag, level);
+}
+
+/* sh_walk for @die of @tag */
+static bool sh_walk_tag(struct scan *sc, Dwarf_Die *die, int tag,
+			unsigned int level)
+{
 	if (++sc->e.visits > 2 * (sc->e.end - sc->e.start) + 64 || sc->nomem)
 		return false;
-	tag = attrs__tag(&sc->e, die);
 	if (tag_norm(tag))
 		return sh_type(sc, die);
 	switch (tag) {
 	case DW_TAG_subprogram:
-		sh_skip_learn(sc, die, tag);
 		return sh_is_decl(sc, die) || sh_body(sc, die, level);
 	case DW_TAG_lexical_block: case DW_TAG_inlined_subroutine:
 	case DW_TAG_namespace:
