@@ -702,8 +702,9 @@ static const unsigned char *attrs_end(struct cu_enc *e,
 
 	if (spec->len >= 0)
 		return spec->len <= e->unit_end - p ? p + spec->len : NULL;
+	/* the sizes of fixed forms are known since the abbreviation was */
 	for (i = 0; i < spec->nr && p; i++)
-		p = form_skip(e, c->attrs[spec->first + i].form, p);
+		p = attr_skip(e, &c->attrs[spec->first + i], p);
 	return p;
 }
 

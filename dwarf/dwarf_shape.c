@@ -527,31 +527,30 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 }
 
 /* What the encoder reads of @die; false if unsure */
-static bool dvals_read(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
+/* dvals_read of the DIE attrs__raw just read into @ra */
+static void dvals_raw(struct scan *sc, const struct raw_attrs *ra,
+		      struct dvals *dv)
 {
 	struct abbrev_spec *spec;
 	const struct abbrev_attr *aa;
-	struct raw_attrs ra;
 	uint32_t i, m;
 	int s;
 
-	if (!attrs__raw(&sc->e, die, &ra))
-		return dvals_general(sc, die, dv);
 	spec = (struct abbrev_spec *)sc->e.last_spec;
-	dv->tag = ra.tag;
-	dv->children = ra.children;
-	dv->mask = ra.mask;
+	dv->tag = ra->tag;
+	dv->children = ra->children;
+	dv->mask = ra->mask;
 	aa = spec->nr ? sc->e.s->abbrevs.attrs + spec->first : NULL;
 	for (i = 0; i < spec->nr; i++, aa++)
 		if (aa->slot >= 0)
 			dv->form[aa->slot] = aa->form;
-	for (m = ra.mask; m; m &= m - 1) {
+	for (m = ra->mask; m; m &= m - 1) {
 		s = __builtin_ctz(m);
-		dv->v[s] = ra.v[s];
+		dv->v[s] = ra->v[s];
 		dv->s[s] = NULL;
 		if (s == AS_NAME) {
-			dv->s[s] = sc->e.file->dstr + ra.v[s];
-			dv->name_hash = strp_hash(sc, ra.v[s]);
+			dv->s[s] = sc->e.file->dstr + ra->v[s];
+			dv->name_hash = strp_hash(sc, ra->v[s]);
 		}
 	}
 	/* every DIE of a raw abbreviation has all its slots */
@@ -561,6 +560,15 @@ static bool dvals_read(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 		spec->shape_ok = true;
 	}
 	dv->word = spec->shape_word;
+}
+
+static bool dvals_read(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
+{
+	struct raw_attrs ra;
+
+	if (!attrs__raw(&sc->e, die, &ra))
+		return dvals_general(sc, die, dv);
+	dvals_raw(sc, &ra, dv);
 	return true;
 }
 
@@ -839,6 +847,7 @@ static uint64_t sh_ref(struct scan *sc, Dwarf_Off off, int depth)
 	uint32_t val, idx, i, start;
 	bool was_bad = sc->bad;
 	struct shape_node *n;
+	struct raw_attrs ra;
 	struct dvals dv;
 	struct h128 h2;
 	Dwarf_Die d;
@@ -870,7 +879,16 @@ static uint64_t sh_ref(struct scan *sc, Dwarf_Off off, int depth)
 	sh_node(sc, idx)->state = NODE_BUSY;
 	sh_set(sc, off, idx + 1);
 	attrs__die_at(&sc->e, sc->e.unit_ptr + (off - sc->e.start), &d);
-	if (!dvals_read(sc, &d, &dv)) {
+	/* of a named type only the tag and name count: no more is read */
+	if (attrs__raw(&sc->e, &d, &ra)) {
+		if (tag_norm(ra.tag) && (ra.mask & (1u << AS_NAME))) {
+			dv.tag = ra.tag;
+			dv.mask = 1u << AS_NAME;
+			dv.name_hash = strp_hash(sc, ra.v[AS_NAME]);
+		} else {
+			dvals_raw(sc, &ra, &dv);
+		}
+	} else if (!dvals_general(sc, &d, &dv)) {
 		sh_node(sc, idx)->state = NODE_BAD;
 		sc->bad = true;
 		return 0;
