@@ -98,8 +98,9 @@ struct shape_node {
 
 /*
  * How to read the DIEs of an abbreviation whose values all have fixed
- * places (and that have no children, nor DW_AT_sibling): sh_fixed's work
- * without asking dwarf_attrs.c for each DIE
+ * places, but for a name of DW_FORM_string (and that have no children,
+ * nor DW_AT_sibling): sh_vals' work without asking dwarf_attrs.c for
+ * each DIE
  */
 #define LAY_CODES 128
 #define LAY_MAX 8
@@ -107,12 +108,16 @@ struct shape_node {
 struct lay {
 	uint32_t gen;		/* known for the unit of shape_scratch.gen */
 	bool ok;		/* its DIEs are read so */
-	uint8_t len;		/* bytes of their values */
+	bool str;		/* its name is a DW_FORM_string ... */
+	uint8_t pre;		/* ... after this many bytes of values */
+	uint8_t len;		/* bytes of their values, but such a name */
 	uint8_t nr;
-	uint8_t slot[LAY_MAX];
-	uint8_t off[LAY_MAX];
-	uint8_t size[LAY_MAX];
+	uint8_t slot[LAY_MAX];	/* in slot order */
+	uint8_t off[LAY_MAX];	/* from the values, or from past the name */
+	uint8_t size[LAY_MAX];	/* 0: DW_FORM_implicit_const, in imp */
+	bool past[LAY_MAX];	/* after the name */
 	uint16_t form[LAY_MAX];
+	uint64_t imp[LAY_MAX];
 	uint64_t word;		/* spec_word */
 };
 
@@ -654,42 +659,96 @@ static bool sh_fixed(struct scan *sc, const struct abbrev_spec *cspec,
 	return true;
 }
 
+/* An SLEB128 at @p (libdw's DW_FORM_implicit_const), as formudata has it */
+static bool sleb_value(const unsigned char *p, uint64_t *v)
+{
+	unsigned int shift = 0, i;
+	uint64_t r = 0;
+
+	for (i = 0; i < 10; i++, shift += 7) {
+		r |= (uint64_t)(p[i] & 0x7f) << shift;
+		if (!(p[i] & 0x80)) {
+			if (shift + 7 < 64 && (p[i] & 0x40))
+				r |= ~(uint64_t)0 << (shift + 7);
+			*v = r;
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
- * Learn the layout of code @code from @spec, just read by attrs__raw for
- * a DIE sh_fixed reads, if its DIEs can be read from it
+ * Learn the layout of code @code from @spec, the abbreviation of a DIE
+ * without children just met, if its DIEs can be read from it
  */
 static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
-		      unsigned int code, const struct raw_attrs *ra)
+		      unsigned int code)
 {
+	const struct abbrev_attr *aa = spec->nr ?
+		sc->e.s->abbrevs.attrs + spec->first : NULL;
 	struct lay *l = &sc->ss->lays[code];
-	const struct abbrev_attr *aa = sc->e.s->abbrevs.kept + spec->kept_first;
 	uint16_t form[AS_NR] = { 0 };
-	uint32_t i;
+	uint32_t i, j, at = 0, mask = 0;
 
 	l->gen = sc->ss->gen;
-	l->ok = false;
-	/* an enumerator without a name is sh_fixed's to flag */
-	if (spec->tag == DW_TAG_enumerator && !(ra->mask & (1u << AS_NAME)))
-		return;
+	l->ok = l->str = false;
+	l->nr = l->pre = 0;
 	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || sc->e.big_endian ||
-	    spec->children || spec->sib_off != SIB_NONE || spec->len < 0 ||
-	    spec->len > 255 || spec->nr_kept > LAY_MAX)
+	    !spec->fast || spec->children || spec->sib_off != SIB_NONE)
 		return;
-	for (i = 0; i < spec->nr_kept; i++) {
-		if ((aa[i].size != 1 && aa[i].size != 2 && aa[i].size != 4 &&
-		     aa[i].size != 8) || aa[i].off + aa[i].size > spec->len ||
-		    aa[i].form == DW_FORM_flag ||
-		    aa[i].form == DW_FORM_flag_present)
+	for (i = 0; i < spec->nr; i++, aa++) {
+		bool imp = aa->form == DW_FORM_implicit_const;
+
+		if (aa->slot == AS_NAME && aa->form == DW_FORM_string &&
+		    !l->str) {
+			l->str = true;
+			l->pre = at;
+			at = 0;
+			mask |= 1u << AS_NAME;
+			form[AS_NAME] = aa->form;
+			continue;
+		}
+		if (aa->size < 0 || at + aa->size > 255)
 			return;
-		l->slot[i] = aa[i].slot;
-		l->off[i] = aa[i].off;
-		l->size[i] = aa[i].size;
-		l->form[i] = aa[i].form;
-		form[aa[i].slot] = aa[i].form;
+		if (aa->slot >= 0) {
+			if (l->nr == LAY_MAX || (mask & (1u << aa->slot)) ||
+			    aa->form == DW_FORM_flag ||
+			    aa->form == DW_FORM_flag_present ||
+			    (!imp && aa->size != 1 && aa->size != 2 &&
+			     aa->size != 4 && aa->size != 8) ||
+			    (aa->slot == AS_NAME && aa->form != DW_FORM_strp) ||
+			    (aa->slot == AS_TYPE && !form_ref(aa->form)) ||
+			    (slot_is_ref(aa->slot) && aa->slot != AS_TYPE))
+				return;
+			/* in slot order, as sh_vals mixes them */
+			for (j = l->nr; j > 0 && l->slot[j - 1] > aa->slot; j--) {
+				l->slot[j] = l->slot[j - 1];
+				l->off[j] = l->off[j - 1];
+				l->size[j] = l->size[j - 1];
+				l->past[j] = l->past[j - 1];
+				l->form[j] = l->form[j - 1];
+				l->imp[j] = l->imp[j - 1];
+			}
+			l->slot[j] = aa->slot;
+			l->off[j] = at;
+			l->size[j] = imp ? 0 : aa->size;
+			l->past[j] = l->str;
+			l->form[j] = aa->form;
+			l->imp[j] = 0;
+			if (imp && (!aa->implicit ||
+				    !sleb_value(aa->implicit, &l->imp[j])))
+				return;
+			l->nr++;
+			mask |= 1u << aa->slot;
+			form[aa->slot] = aa->form;
+		}
+		at += aa->size;
 	}
-	l->word = spec_word(spec->tag, false, ra->mask, form);
-	l->len = spec->len;
-	l->nr = spec->nr_kept;
+	/* an enumerator without a name is sh_vals' to flag */
+	if (spec->tag == DW_TAG_enumerator && !(mask & (1u << AS_NAME)))
+		return;
+	l->len = l->str ? l->pre + at : at;
+	l->word = spec_word(spec->tag, false, mask, form);
 	l->ok = true;
 }
 
@@ -719,38 +778,49 @@ static inline uint64_t lay_read(const unsigned char *p, unsigned int size)
  * sh_fixed for a DIE of layout @l whose values are at @vals; false (and
  * nothing mixed) when a value is out of bounds
  */
-static bool lay_mix(struct scan *sc, const struct lay *l,
-		    const unsigned char *vals, struct h128 *h, int depth)
+static const unsigned char *lay_mix(struct scan *sc, const struct lay *l,
+				    const unsigned char *vals, struct h128 *h,
+				    int depth)
 {
+	const unsigned char *past = vals, *end = sc->e.unit_end, *nul;
 	uint64_t v, d = l->word;
 	uint32_t i;
 
 	/* d is only mixed into @h at the end: a bad value leaves @h alone */
-	if (vals + l->len > sc->e.unit_end)
-		return false;
+	if (l->str) {
+		if (l->pre >= end - vals ||
+		    !(nul = memchr(vals + l->pre, 0, end - vals - l->pre)))
+			return NULL;
+		past = nul + 1;
+		d = d_add(d, name_hash((const char *)vals + l->pre,
+				       nul - vals - l->pre));
+	}
+	if (l->len - l->pre > end - past || l->len > end - vals)
+		return NULL;
 	for (i = 0; i < l->nr; i++) {
-		v = lay_read(vals + l->off[i], l->size[i]);
+		v = l->size[i] ? lay_read((l->past[i] ? past : vals) + l->off[i],
+					  l->size[i]) : l->imp[i];
 		switch (l->slot[i]) {
 		case AS_NAME:
 			if (v >= sc->e.file->dstr_size)
-				return false;
+				return NULL;
 			d = d_add(d, strp_hash(sc, v));
 			break;
 		case AS_TYPE:
 			if (v >= sc->e.unit_len ||
 			    sc->e.start + v < sc->e.first_die)
-				return false;
+				return NULL;
 			d = d_add(d, sh_ref(sc, sc->e.start + v, depth + 1));
 			break;
 		default:
 			if (!const_ok(l->slot[i], v))
-				return false;
+				return NULL;
 			d = add_const(d, l->form[i], v);
 			break;
 		}
 	}
 	h_mix(h, d_end(d));
-	return true;
+	return l->str ? past + (l->len - l->pre) : vals + l->len;
 }
 
 static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
@@ -770,10 +840,10 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 		const unsigned char *p = child.addr, *q;
 		const struct lay *l = &sc->ss->lays[*p & (LAY_CODES - 1)];
 		struct raw_attrs ra;
+		bool raw;
 
 		if (*p < LAY_CODES && l->gen == sc->ss->gen && l->ok &&
-		    lay_mix(sc, l, p + 1, h, depth)) {
-			q = p + 1 + l->len;
+		    (q = lay_mix(sc, l, p + 1, h, depth))) {
 			if (q < sc->e.unit_end && *q < 0x80) {
 				if (!*q) {
 					r = 1;
@@ -785,10 +855,13 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 			r = attrs__sibling(&sc->e, &child, &child);
 			continue;
 		}
-		if (attrs__raw(&sc->e, &child, &ra) && !ra.children &&
-		    sc->e.last_spec->fixed && !types__is_type_tag(ra.tag)) {
-			if (*p < LAY_CODES && l->gen != sc->ss->gen)
-				lay_learn(sc, sc->e.last_spec, *p, &ra);
+		raw = attrs__raw(&sc->e, &child, &ra);
+		if (*p < LAY_CODES && l->gen != sc->ss->gen &&
+		    sc->e.last_die == child.addr &&
+		    !types__is_type_tag(sc->e.last_spec->tag))
+			lay_learn(sc, sc->e.last_spec, *p);
+		if (raw && !ra.children && sc->e.last_spec->fixed &&
+		    !types__is_type_tag(ra.tag)) {
 			if (sh_fixed(sc, sc->e.last_spec, &ra, h, depth)) {
 				r = attrs__next(&sc->e, &child, &ra, &child);
 				continue;
