@@ -119,8 +119,8 @@ struct lay {
 	uint32_t gen;		/* known for the unit of shape_scratch.gen */
 	bool ok;		/* its DIEs are read so */
 	bool str;		/* its name is a DW_FORM_string ... */
-	uint8_t pre;		/* ... after this many bytes of values */
-	uint8_t len;		/* bytes of their values, but such a name */
+	uint16_t pre;		/* ... after this many bytes of values */
+	uint16_t len;		/* bytes of their values, but such a name */
 	uint8_t nr;
 	uint8_t slot[LAY_MAX];	/* in slot order */
 	uint8_t off[LAY_MAX];	/* from the values, or from past the name */
@@ -521,7 +521,8 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 		default:
 			return false;
 		}
-		if (slot_is_ref(s) && !form_ref(form))
+		/* a reference where the encoder wants a constant, or not */
+		if (slot_is_ref(s) != form_ref(form))
 			return false;
 	}
 	/* an abbreviation's DIEs all have its slots, of its forms */
@@ -728,7 +729,9 @@ static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
 			     aa->size != 4 && aa->size != 8) ||
 			    (aa->slot == AS_NAME && aa->form != DW_FORM_strp) ||
 			    (aa->slot == AS_TYPE && !form_ref(aa->form)) ||
-			    (slot_is_ref(aa->slot) && aa->slot != AS_TYPE))
+			    (slot_is_ref(aa->slot) && aa->slot != AS_TYPE) ||
+			    (aa->slot != AS_NAME && !slot_is_ref(aa->slot) &&
+			     form_class(aa->form) != FORM_CONST))
 				return;
 			/* in slot order, as sh_vals mixes them */
 			for (j = l->nr; j > 0 && l->slot[j - 1] > aa->slot; j--) {
