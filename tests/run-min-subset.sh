@@ -107,6 +107,18 @@ check "... from every unit" \
 	grep -q "every unit to read ('other' and 'other___v2' could be candidates of one record)" \
 	"$tmp/rival.stats"
 
+# A member whose name follows 260 bytes of other values, in a struct of
+# two shapes: the scan must read it whole to tell
+check "clang builds long-values.bpf.c" \
+	bpf_cc clang "$src/long-values.bpf.c" "$tmp/long-values.o" || finish
+check "assembles long-values.s" \
+	eval 'gcc -c "$src/long-values.s" -o "$tmp/lv.o" &&
+	      gcc -shared -nostdlib -o "$tmp/lv.so" "$tmp/lv.o"' || finish
+check "'hs' with long values: the same bytes" same_obj lv long-values.o
+check "... from every unit" \
+	grep -q "every unit to read (struct/union 'hs' has definitions of more than one shape)" \
+	"$tmp/lv.stats"
+
 # A type nested in a type (C++): read with it, or where it is at the top
 if command -v g++ >/dev/null; then
 	# cxx NAME SRC...: a shared object of the C++ units SRC (in $src)
