@@ -60,9 +60,6 @@ int attrs__read(Dwarf_Die *die, struct die_attrs *da)
 	return dwarf_getattrs(die, attrs_cb, da, 0) < 0 ? -EINVAL : 0;
 }
 
-static inline uint64_t fixed_read(const unsigned char *p, unsigned int n,
-				  bool big_endian);
-
 /*
  * The common case read here: a DW_FORM_strp name, in the .debug_str data
  * libdw has (f->dstr), at the place libdw's dwarf_formstring finds it.
@@ -176,36 +173,6 @@ static const unsigned char *block_skip(const unsigned char *p,
 				       const unsigned char *end, uint64_t len)
 {
 	return p && len <= (uint64_t)(end - p) ? p + len : NULL;
-}
-
-static inline uint64_t fixed_read(const unsigned char *p, unsigned int n,
-				  bool big_endian)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	if (big_endian == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
-		/* the host's byte order: one load */
-		uint16_t v2;
-		uint32_t v4;
-
-		switch (n) {
-		case 1:
-			return p[0];
-		case 2:
-			memcpy(&v2, p, 2);
-			return v2;
-		case 4:
-			memcpy(&v4, p, 4);
-			return v4;
-		case 8:
-			memcpy(&v, p, 8);
-			return v;
-		}
-	}
-	for (i = 0; i < n; i++)
-		v = big_endian ? v << 8 | p[i] : v | (uint64_t)p[i] << (8 * i);
-	return v;
 }
 
 /* A reference inside the unit, of fixed size */

@@ -128,25 +128,56 @@ static uint32_t *cu_slot(struct cu_enc *e, Dwarf_Off off)
 	       NULL;
 }
 
+int cu_scratch__map_size(struct cu_scratch *s, size_t len)
+{
+	int err = util__ensure_cap((void **)&s->map, &s->map_cap,
+				   sizeof(*s->map), len);
+
+	if (err)
+		return err;
+	if (len > s->map_zeroed) {
+		memset(s->map + s->map_zeroed, 0,
+		       (len - s->map_zeroed) * sizeof(*s->map));
+		s->map_zeroed = len;
+	}
+	return 0;
+}
+
 /*
- * Set a map slot, remembering it so that only the slots a unit set are
- * cleared for the next one: the map spans the whole unit (most of it
- * never set), and clearing it all cost more than the rest of the map.
+ * Only the slots a unit set are cleared for the next one: clearing the
+ * whole map cost more than the rest of it.
  */
+uint32_t *cu_scratch__map_slot(struct cu_scratch *s, size_t idx)
+{
+	if (!s->map[idx]) {
+		if (s->nr_touched >= s->touched_cap &&
+		    util__ensure_cap((void **)&s->touched, &s->touched_cap,
+				     sizeof(*s->touched), s->nr_touched + 1))
+			return NULL;
+		s->touched[s->nr_touched++] = idx;
+	}
+	return &s->map[idx];
+}
+
+void cu_scratch__map_clear(struct cu_scratch *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_touched; i++)
+		s->map[s->touched[i]] = 0;
+	s->nr_touched = 0;
+}
+
+/* Set a map slot (remembered, to be cleared) */
 static void cu_set(struct cu_enc *e, Dwarf_Off off, uint32_t val)
 {
-	struct cu_scratch *s = e->s;
-	uint32_t *slot = cu_slot(e, off);
+	uint32_t *slot;
 
-	if (!slot)
+	if (off < e->start || off >= e->end)
 		return;
-	if (!*slot) {
-		if (util__ensure_cap((void **)&s->touched, &s->touched_cap,
-				     sizeof(*s->touched), s->nr_touched + 1))
-			return;	/* leaves the DIE unmapped: encoded late */
-		s->touched[s->nr_touched++] = off - e->start;
-	}
-	*slot = val;
+	slot = cu_scratch__map_slot(e->s, off - e->start);
+	if (slot)	/* else the DIE stays unmapped: encoded late */
+		*slot = val;
 }
 
 void cu__map(struct cu_enc *e, Dwarf_Die *die, uint32_t id)
@@ -514,15 +545,9 @@ static int cu_prepare(struct cu_enc *e, Dwarf_Off off, Dwarf_Off next_off)
 			e->out->errmsg = NULL;
 		return -EINVAL;
 	}
-	err = util__ensure_cap((void **)&s->map, &s->map_cap, sizeof(*s->map),
-			       len);
+	err = cu_scratch__map_size(s, len);
 	if (err)
 		return err;
-	if (len > s->map_zeroed) {
-		memset(s->map + s->map_zeroed, 0,
-		       (len - s->map_zeroed) * sizeof(*s->map));
-		s->map_zeroed = len;
-	}
 	err = util__ensure_cap((void **)&s->rec, &s->rec_cap, 1,
 			       sizeof(struct btf_type));
 	if (err)
@@ -534,7 +559,7 @@ static int cu_prepare(struct cu_enc *e, Dwarf_Off off, Dwarf_Off next_off)
 }
 
 /* Code from clang: it says differently when a signature changed */
-static bool cu_is_clang(Dwarf_Die *cudie)
+bool cu__is_clang(Dwarf_Die *cudie)
 {
 	Dwarf_Attribute a;
 	const char *producer = dwarf_formstring(dwarf_attr(cudie, DW_AT_producer, &a));
@@ -571,14 +596,13 @@ static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
 		     struct cu_out *out)
 {
 	struct cu_enc e = { .file = f, .out = out, .s = s };
-	size_t i;
 	int err;
 
 	cu_out__reset(out);
 	err = cu_prepare(&e, off, next_off);
 	if (!err) {
 		e.tab = out->tab;
-		e.clang = cu_is_clang(cudie);
+		e.clang = cu__is_clang(cudie);
 		attrs__begin_unit(&e, cudie);
 		err = dies ? cu_visit_dies(&e, dies) :
 		      cu__visit_children(&e, cudie);
@@ -593,9 +617,7 @@ static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
 		btf_table__free(out->tab);
 		out->tab = NULL;
 	}
-	for (i = 0; i < s->nr_touched; i++)
-		s->map[s->touched[i]] = 0;
-	s->nr_touched = 0;
+	cu_scratch__map_clear(s);
 	out->err = err;
 	return err;
 }

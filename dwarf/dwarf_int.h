@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -202,6 +203,37 @@ void pages__release(struct sec_pages *pg, size_t off);
 void pages__note_debug_relocs(struct dwarf_file *f, Elf *elf);
 /* Once libdwfl has applied them: release their pages, forget them */
 void pages__drop_debug_relocs(struct dwarf_file *f);
+
+/* The value of @n (1, 2, 4 or 8; else any up to 8) bytes at @p */
+static inline uint64_t fixed_read(const unsigned char *p, unsigned int n,
+				  bool big_endian)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	if (big_endian == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
+		/* the host's byte order: one load */
+		uint16_t v2;
+		uint32_t v4;
+
+		switch (n) {
+		case 1:
+			return p[0];
+		case 2:
+			memcpy(&v2, p, 2);
+			return v2;
+		case 4:
+			memcpy(&v4, p, 4);
+			return v4;
+		case 8:
+			memcpy(&v, p, 8);
+			return v;
+		}
+	}
+	for (i = 0; i < n; i++)
+		v = big_endian ? v << 8 | p[i] : v | (uint64_t)p[i] << (8 * i);
+	return v;
+}
 
 /* ---- attributes of one DIE, read in one pass ---- */
 
@@ -459,6 +491,18 @@ struct cu_scratch {
 };
 
 void cu_scratch__free(struct cu_scratch *s);
+/* The map ready for a unit of @len bytes, every slot 0; 0 or -ENOMEM */
+int cu_scratch__map_size(struct cu_scratch *s, size_t len);
+/*
+ * Slot @idx of the map, noted to be cleared after the unit if it was 0
+ * (the map spans the whole unit, most of it never set); NULL when out of
+ * memory
+ */
+uint32_t *cu_scratch__map_slot(struct cu_scratch *s, size_t idx);
+/* Every slot set since the last call back to 0 */
+void cu_scratch__map_clear(struct cu_scratch *s);
+/* Whether the unit of @cudie is clang's */
+bool cu__is_clang(Dwarf_Die *cudie);
 
 /*
  * dwarf_shape.c: scan the unit at @off (up to @next_off) for its named

@@ -304,19 +304,12 @@ static inline uint32_t sh_get(const struct scan *sc, Dwarf_Off off)
 /* Add @bits to the value of the DIE at @off */
 static void sh_set(struct scan *sc, Dwarf_Off off, uint32_t bits)
 {
-	struct cu_scratch *s = sc->e.s;
-	uint32_t *slot = &s->map[off - sc->e.start];
+	uint32_t *slot = cu_scratch__map_slot(sc->e.s, off - sc->e.start);
 
-	if (!*slot) {
-		if (s->nr_touched >= s->touched_cap &&
-		    util__ensure_cap((void **)&s->touched, &s->touched_cap,
-				     sizeof(*s->touched), s->nr_touched + 1)) {
-			sc->nomem = true;
-			return;
-		}
-		s->touched[s->nr_touched++] = off - sc->e.start;
-	}
-	*slot |= bits;
+	if (slot)
+		*slot |= bits;
+	else
+		sc->nomem = true;
 }
 
 static inline bool sh_in_unit(const struct scan *sc, Dwarf_Off off)
@@ -626,50 +619,6 @@ static void sh_vals(struct scan *sc, Dwarf_Die *die, const struct dvals *dv,
 		sh_children(sc, die, h, depth + 1);
 }
 
-/*
- * sh_vals for a DIE without children that attrs__raw read (@ra) from its
- * fixed places, as @spec says: the same mixing, faster
- */
-static bool sh_fixed(struct scan *sc, const struct abbrev_spec *cspec,
-		     const struct raw_attrs *ra, struct h128 *h, int depth)
-{
-	struct abbrev_spec *spec = (struct abbrev_spec *)cspec;
-	const struct abbrev_attr *aa = sc->e.s->abbrevs.kept + spec->kept_first;
-	uint16_t form[AS_NR] = { 0 };
-	uint8_t slot[AS_NR];
-	uint32_t i, n = spec->nr_kept;
-	uint64_t d;
-
-	/* reading what it refers to may learn abbreviations, moving specs */
-	if (n > AS_NR)
-		return false;
-	for (i = 0; i < n; i++) {
-		slot[i] = aa[i].slot;
-		form[aa[i].slot] = aa[i].form;
-	}
-	if (!spec->shape_ok) {
-		spec->shape_word = spec_word(spec->tag, false, ra->mask, form);
-		spec->shape_ok = true;
-	}
-	if (spec->tag == DW_TAG_enumerator && !(ra->mask & (1u << AS_NAME)))
-		sc->bad = true;
-	d = spec->shape_word;
-	for (i = 0; i < n; i++) {
-		uint64_t v = ra->v[slot[i]];
-
-		if (slot[i] == AS_NAME)
-			d = d_add(d, strp_hash(sc, v));
-		else if (slot[i] == AS_TYPE)
-			d = d_add(d, sh_ref(sc, v, depth + 1));
-		else if (const_ok(slot[i], v))
-			d = add_const(d, form[slot[i]], v);
-		else
-			sc->bad = true;
-	}
-	h_mix(h, d_end(d));
-	return true;
-}
-
 /* An SLEB128 at @p (libdw's DW_FORM_implicit_const), as formudata has it */
 static bool sleb_value(const unsigned char *p, uint64_t *v)
 {
@@ -704,8 +653,8 @@ static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
 	l->gen = sc->ss->gen;
 	l->ok = l->str = false;
 	l->nr = l->pre = 0;
-	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || sc->e.big_endian ||
-	    !spec->fast || spec->children || spec->sib_off != SIB_NONE)
+	if (!spec->fast || spec->children || spec->sib_off != SIB_NONE ||
+	    types__is_type_tag(spec->tag))
 		return;
 	for (i = 0; i < spec->nr; i++, aa++) {
 		bool imp = aa->form == DW_FORM_implicit_const;
@@ -765,31 +714,9 @@ static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
 	l->ok = true;
 }
 
-/* little-endian host, little-endian DWARF */
-static inline uint64_t lay_read(const unsigned char *p, unsigned int size)
-{
-	uint32_t v4;
-	uint16_t v2;
-	uint64_t v8;
-
-	switch (size) {
-	case 1:
-		return *p;
-	case 2:
-		memcpy(&v2, p, 2);
-		return v2;
-	case 4:
-		memcpy(&v4, p, 4);
-		return v4;
-	default:
-		memcpy(&v8, p, 8);
-		return v8;
-	}
-}
-
 /*
- * sh_fixed for a DIE of layout @l whose values are at @vals; false (and
- * nothing mixed) when a value is out of bounds
+ * sh_vals for a DIE of layout @l whose values are at @vals: where the DIE
+ * ends, or NULL (and nothing mixed into @h) when a value is out of bounds
  */
 static const unsigned char *lay_mix(struct scan *sc, const struct lay *l,
 				    const unsigned char *vals, struct h128 *h,
@@ -811,8 +738,9 @@ static const unsigned char *lay_mix(struct scan *sc, const struct lay *l,
 	if (l->len - l->pre > end - past || l->len > end - vals)
 		return NULL;
 	for (i = 0; i < l->nr; i++) {
-		v = l->size[i] ? lay_read((l->past[i] ? past : vals) + l->off[i],
-					  l->size[i]) : l->imp[i];
+		v = l->size[i] ? fixed_read((l->past[i] ? past : vals) +
+					    l->off[i], l->size[i],
+					    sc->e.big_endian) : l->imp[i];
 		switch (l->slot[i]) {
 		case AS_NAME:
 			if (v >= sc->e.file->dstr_size)
@@ -852,9 +780,12 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 	while (!r) {
 		const unsigned char *p = child.addr, *q;
 		const struct lay *l = &sc->ss->lays[*p & (LAY_CODES - 1)];
-		struct raw_attrs ra;
-		bool raw;
 
+		/* the first DIE of a code in the unit: learn its layout */
+		if (*p < LAY_CODES && l->gen != sc->ss->gen &&
+		    attrs__tag(&sc->e, &child) > 0 &&
+		    sc->e.last_die == child.addr)
+			lay_learn(sc, sc->e.last_spec, *p);
 		if (*p < LAY_CODES && l->gen == sc->ss->gen && l->ok &&
 		    (q = lay_mix(sc, l, p + 1, h, depth))) {
 			if (q < sc->e.unit_end && *q < 0x80) {
@@ -867,18 +798,6 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 			}
 			r = attrs__sibling(&sc->e, &child, &child);
 			continue;
-		}
-		raw = attrs__raw(&sc->e, &child, &ra);
-		if (*p < LAY_CODES && l->gen != sc->ss->gen &&
-		    sc->e.last_die == child.addr &&
-		    !types__is_type_tag(sc->e.last_spec->tag))
-			lay_learn(sc, sc->e.last_spec, *p);
-		if (raw && !ra.children && sc->e.last_spec->fixed &&
-		    !types__is_type_tag(ra.tag)) {
-			if (sh_fixed(sc, sc->e.last_spec, &ra, h, depth)) {
-				r = attrs__next(&sc->e, &child, &ra, &child);
-				continue;
-			}
 		}
 		if (!dvals_read(sc, &child, &dv)) {
 			sc->bad = true;
@@ -1228,14 +1147,7 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 			p = attrs__skip(&sc->e, &d, &tag, &children);
 			if (!p)
 				return sh_walk_children(sc, die, level);
-			if (*at < LAY_CODES) {
-				sk->gen = sc->ss->gen;
-				sk->len = sc->e.last_spec->len;
-				sk->tag = tag;
-				sk->children = children;
-				sk->sib = sc->e.last_spec->sib_off != SIB_NONE;
-				sk->decl_known = false;
-			}
+			sh_skip_learn(sc, &d, tag);
 		}
 		if (enter[depth]) {
 			if (tag_norm(tag)) {
@@ -1325,14 +1237,8 @@ static bool sh_prepare(struct scan *sc, Dwarf_Off off, Dwarf_Off next_off)
 			return false;
 	}
 	sc->ss = s->shape;
-	if (util__ensure_cap((void **)&s->map, &s->map_cap, sizeof(*s->map),
-			     len))
+	if (cu_scratch__map_size(s, len))
 		return false;
-	if (len > s->map_zeroed) {
-		memset(s->map + s->map_zeroed, 0,
-		       (len - s->map_zeroed) * sizeof(*s->map));
-		s->map_zeroed = len;
-	}
 	if (++sc->ss->gen == 0) {
 		memset(sc->ss->lays, 0, sizeof(sc->ss->lays));
 		sc->ss->gen = 1;
@@ -1342,14 +1248,6 @@ static bool sh_prepare(struct scan *sc, Dwarf_Off off, Dwarf_Off next_off)
 	sc->e.start = off;
 	sc->e.end = next_off;
 	return true;
-}
-
-static bool cu_from_clang(Dwarf_Die *cudie)
-{
-	Dwarf_Attribute a;
-	const char *producer = dwarf_formstring(dwarf_attr(cudie, DW_AT_producer, &a));
-
-	return producer && strstr(producer, "clang");
 }
 
 void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
@@ -1369,7 +1267,7 @@ void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 		ok = sc.e.unit_ptr != NULL;
 	}
 	if (ok) {
-		sc.mode = (uint64_t)cu_from_clang(cudie) << 40 |
+		sc.mode = (uint64_t)cu__is_clang(cudie) << 40 |
 			  (uint64_t)sc.e.addr_size << 32 | sc.e.offset_size << 8 |
 			  sc.e.version;
 		ok = sh_walk_children(&sc, cudie, 1) && sh_pending(&sc);
@@ -1380,9 +1278,7 @@ void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	for (i = 0; ok && i < out->shape.nr_ents; i++)
 		if (sh_get(&sc, off + out->shape.ents[i].off) & SH_NESTED)
 			out->shape.ents[i].flags |= SHAPE_NESTED;
-	for (i = 0; i < s->nr_touched; i++)
-		s->map[s->touched[i]] = 0;
-	s->nr_touched = 0;
+	cu_scratch__map_clear(s);
 }
 
 void shape_scratch__free(struct shape_scratch *ss)
@@ -1402,7 +1298,6 @@ void shape_scratch__free(struct shape_scratch *ss)
 enum key_flags {
 	KEY_DEF = 1 << 0,	/* it has a definition */
 	KEY_TWO = 1 << 1,	/* definitions of two shapes */
-	KEY_UNSURE = 1 << 2,
 	KEY_ODD_INT = 1 << 3,
 	KEY_DECL_STRUCT = 1 << 4,
 	KEY_DECL_UNION = 1 << 5,
@@ -1545,11 +1440,8 @@ void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out)
 			k->first_any = unit;
 			k->first_any_off = ent->off;
 		}
-		if (ent->flags & SHAPE_UNSURE) {
-			k->flags |= KEY_UNSURE;
-			if (!g->odd)
-				g->odd = k->name;
-		}
+		if ((ent->flags & SHAPE_UNSURE) && !g->odd)
+			g->odd = k->name;
 		if (ent->flags & SHAPE_DECL) {
 			if (ent->cls == SHAPE_COMPOSITE)
 				k->flags |= ent->flags & SHAPE_UNION ?
@@ -1610,23 +1502,9 @@ void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out)
 	}
 }
 
-/* "X___Y" where X and Y are not underscores, as CO-RE has it */
-static size_t essential_len(const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = n >= 5 ? n - 4 : 0; i-- > 0;)
-		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
-		    name[i + 3] == '_' && name[i + 4] != '_')
-			return i + 1;
-	return n;
-}
-
 /* Why key @k keeps the subset from being read, or NULL */
 static const char *key_problem(const struct shape_key *k)
 {
-	if (k->flags & KEY_UNSURE)
-		return "a definition the scan cannot compare";
 	if (k->flags & KEY_TWO)
 		return "definitions of more than one shape";
 	if (k->flags & KEY_ODD_INT)
@@ -1662,8 +1540,8 @@ static int rival_cmp(const void *pa, const void *pb)
 {
 	const struct shape_key *a = &rival_g->keys[*(const uint32_t *)pa];
 	const struct shape_key *b = &rival_g->keys[*(const uint32_t *)pb];
-	size_t la = essential_len(a->name, strlen(a->name));
-	size_t lb = essential_len(b->name, strlen(b->name));
+	size_t la = btf__essential_len(a->name);
+	size_t lb = btf__essential_len(b->name);
 	int c;
 
 	if (a->cls != b->cls)
@@ -1822,8 +1700,7 @@ int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
 	/* the roots: keys of a record's name, any kind, any flavor */
 	for (i = 0; i < g->nr_keys; i++) {
 		k = &g->keys[i];
-		len = strlen(k->name);
-		len = essential_len(k->name, len);
+		len = btf__essential_len(k->name);
 		for (j = 0; j < nr_roots; j++)
 			if (roots[j].len == len &&
 			    !memcmp(roots[j].name, k->name, len))

@@ -700,3 +700,20 @@ void btf_table__count_kinds(const struct btf_table *tab, uint32_t *counts)
 	for (id = tab->start_id; id < btf_table__type_cnt(tab); id++)
 		counts[btf_kind(btf_table__type(tab, id))]++;
 }
+
+/* "X___Y" where X and Y are not underscores: the flavor separator */
+static bool btf_is_flavor_sep(const char *s)
+{
+	return s[0] != '_' && s[1] == '_' && s[2] == '_' && s[3] == '_' &&
+	       s[4] != '_';
+}
+
+size_t btf__essential_len(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	for (i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
+		if (btf_is_flavor_sep(name + i))
+			return i + 1;
+	return n;
+}

@@ -231,4 +231,10 @@ static inline uint32_t btf_table__nr_own(const struct btf_table *tab)
 	return btf_table__type_cnt(tab) - btf_table__start_id(tab);
 }
 
+/*
+ * The length of @name without its CO-RE "___flavor" suffix: the part
+ * before the last "X___Y" where X and Y are not underscores
+ */
+size_t btf__essential_len(const char *name);
+
 #endif

@@ -67,26 +67,9 @@ bool core__kind_is_enumval(unsigned int kind)
 	return kind == CORE_ENUMVAL_EXISTS || kind == CORE_ENUMVAL_VALUE;
 }
 
-/* "X___Y" where X and Y are not underscores: the flavor separator */
-static bool core_is_flavor_sep(const char *s)
-{
-	return s[0] != '_' && s[1] == '_' && s[2] == '_' && s[3] == '_' &&
-	       s[4] != '_';
-}
-
-size_t core__essential_len(const char *name)
-{
-	size_t n = strlen(name), i;
-
-	for (i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
-		if (core_is_flavor_sep(name + i))
-			return i + 1;
-	return n;
-}
-
 static bool core_names_equal(const char *a, const char *b)
 {
-	size_t la = core__essential_len(a), lb = core__essential_len(b);
+	size_t la = btf__essential_len(a), lb = btf__essential_len(b);
 
 	return la == lb && !strncmp(a, b, la);
 }
@@ -352,7 +335,7 @@ static int core_fields_compat(const struct btf_table *lt, uint32_t lid,
 		case BTF_KIND_FWD: case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
 			ln = btf_table__str(lt, l->name_off);
 			tn = btf_table__str(tt, t->name_off);
-			return !core__essential_len(ln) || !core__essential_len(tn) ||
+			return !btf__essential_len(ln) || !btf__essential_len(tn) ||
 			       core_names_equal(ln, tn);
 		case BTF_KIND_INT:
 			return !btf_int_offset(l) && !btf_int_offset(t);

@@ -103,7 +103,7 @@ static const char *idx_name(const struct cand_index *ci, long key, size_t *len)
 		return ci->query;
 	}
 	name = btf_table__name(ci->target, key);
-	*len = core__essential_len(name);
+	*len = btf__essential_len(name);
 	return name;
 }
 
@@ -162,7 +162,7 @@ static int idx_lookup(struct cand_index *ci, const struct btf_type *lt,
 	long id;
 
 	ci->query = name;
-	ci->query_len = core__essential_len(name);
+	ci->query_len = btf__essential_len(name);
 	while (hmap__next_match(ci->map, -1, &pos, &id)) {
 		if (!core__kinds_compat(btf_table__type(ci->target, id), lt))
 			continue;
@@ -567,7 +567,7 @@ int minimize__root_names(struct minimize_obj *const *objs, int nr_objs,
 					return -ENOMEM;
 				}
 				roots[n].name = name;
-				roots[n++].len = core__essential_len(name);
+				roots[n++].len = btf__essential_len(name);
 			}
 	*out = roots;
 	*nr = n;

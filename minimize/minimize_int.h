@@ -104,7 +104,6 @@ const char *core__kind_name(unsigned int kind);
 bool core__kind_is_field(unsigned int kind);
 bool core__kind_is_type(unsigned int kind);
 bool core__kind_is_enumval(unsigned int kind);
-size_t core__essential_len(const char *name);
 bool core__kinds_compat(const struct btf_type *a, const struct btf_type *b);
 const struct btf_type *core__skip_mods(const struct btf_table *tab,
 				       uint32_t id, uint32_t *res_id);
