@@ -155,7 +155,7 @@ struct dwarf_file {
 	size_t nr_debug_relocs;
 	func_select_fn select_func;
 	/* a --min reading some units: the type names it reaches (dwarf_shape.c) */
-	const struct key_set *want;
+	const struct shapes *want;
 };
 
 /* @s, a string from libdw, ends inside its section */
@@ -543,12 +543,11 @@ int shapes__dies(const struct shapes *g, size_t nr_units,
 int shape_dies_push(struct shape_dies *d, uint32_t off);
 void shape_dies__free(struct shape_dies *d, size_t nr_units);
 /*
- * After a subset select: the keys the roots reach, each with the offset
- * (in @offs, by unit index) of the unit read for it; NULL: out of memory
+ * After a subset select: note for each key the roots reach the offset (in
+ * @offs, by unit index) of the unit read for it, for shape__wanted and
+ * shape__elsewhere, which take @g as dwarf_file.want
  */
-struct key_set *shapes__reached(const struct shapes *g, const uint64_t *offs,
-				size_t nr_units);
-void key_set__free(struct key_set *ks);
+void shapes__place(struct shapes *g, const uint64_t *offs, size_t nr_units);
 /*
  * Whether the walk of a unit of a subset encodes type DIE @die (of @tag)
  * when it meets it: a named type the roots reach.  Anything else is

@@ -1320,6 +1320,7 @@ struct shape_key {
 	uint32_t refs;		/* in shapes.refs: its first definition's */
 	uint32_t nr_refs;
 	uint32_t assigned;	/* the unit read for it, once selected */
+	uint64_t unit_off;	/* its offset (shapes__place) */
 	uint16_t flags;
 	uint8_t cls;
 };
@@ -1755,77 +1756,28 @@ int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
 
 /* ---- the reached keys, for the walk of the units read ---- */
 
-struct key_ent {
-	uint64_t key;		/* 0: free (key 0 is zero_unit) */
-	uint64_t unit;		/* the offset of the unit read for it */
-};
-
-struct key_set {
-	struct key_ent *ents;	/* open addressing */
-	size_t cap;		/* a power of two */
-	bool zero;		/* key 0 is in ... */
-	uint64_t zero_unit;	/* ... for this unit */
-};
-
-void key_set__free(struct key_set *ks)
+void shapes__place(struct shapes *g, const uint64_t *offs, size_t nr_units)
 {
-	if (!ks)
-		return;
-	free(ks->ents);
-	free(ks);
-}
+	size_t i;
 
-struct key_set *shapes__reached(const struct shapes *g, const uint64_t *offs,
-				size_t nr_units)
-{
-	struct key_set *ks = calloc(1, sizeof(*ks));
-	size_t i, j;
-
-	if (!ks)
-		return NULL;
-	for (ks->cap = 64; ks->cap < 2 * g->nr_keys; ks->cap *= 2)
-		;
-	ks->ents = calloc(ks->cap, sizeof(*ks->ents));
-	if (!ks->ents) {
-		free(ks);
-		return NULL;
-	}
 	for (i = 0; i < g->nr_keys; i++) {
-		const struct shape_key *k = &g->keys[i];
-		uint64_t unit;
+		struct shape_key *k = &g->keys[i];
 
-		if (!(k->flags & KEY_REACHED))
-			continue;
-		unit = k->assigned < nr_units ? offs[k->assigned] : UINT64_MAX;
-		if (!k->key) {
-			ks->zero = true;
-			ks->zero_unit = unit;
-			continue;
-		}
-		for (j = k->key & (ks->cap - 1); ks->ents[j].key;
-		     j = (j + 1) & (ks->cap - 1))
-			;
-		ks->ents[j].key = k->key;
-		ks->ents[j].unit = unit;
+		k->unit_off = (k->flags & KEY_REACHED) && k->assigned < nr_units ?
+			      offs[k->assigned] : UINT64_MAX;
 	}
-	return ks;
 }
 
 /* Whether @key is reached, and the offset of its unit in *@unit */
-static bool key_set_find(const struct key_set *ks, uint64_t key, uint64_t *unit)
+static bool shapes_reached(const struct shapes *g, uint64_t key,
+			   uint64_t *unit)
 {
-	size_t j;
+	long at = shapes_find(g, key);
 
-	if (!key) {
-		*unit = ks->zero_unit;
-		return ks->zero;
-	}
-	for (j = key & (ks->cap - 1); ks->ents[j].key; j = (j + 1) & (ks->cap - 1))
-		if (ks->ents[j].key == key) {
-			*unit = ks->ents[j].unit;
-			return true;
-		}
-	return false;
+	if (at < 0 || !(g->keys[at].flags & KEY_REACHED))
+		return false;
+	*unit = g->keys[at].unit_off;
+	return true;
 }
 
 /* The key of named type DIE @die of @tag; false if it has none */
@@ -1853,7 +1805,7 @@ bool shape__wanted(struct cu_enc *e, Dwarf_Die *die, int tag)
 
 	if (!die_key(e, die, tag, &key, &decl))
 		return false;
-	return key_set_find(e->file->want, key, &unit) && unit == e->start;
+	return shapes_reached(e->file->want, key, &unit) && unit == e->start;
 }
 
 int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union)
@@ -1869,7 +1821,7 @@ int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union)
 	    tag != DW_TAG_union_type)
 		return 0;
 	if (!die_key(e, &die, tag, &key, &decl) || decl ||
-	    !key_set_find(e->file->want, key, &unit) || unit == e->start)
+	    !shapes_reached(e->file->want, key, &unit) || unit == e->start)
 		return 0;
 	*is_union = tag == DW_TAG_union_type;
 	return 1;

@@ -357,7 +357,7 @@ static int units_run(struct loader *l, int nr_threads)
  */
 static int units_subset(struct loader *l, int nr_threads,
 			const struct dwarf_reader_opts *opts,
-			struct key_set **want)
+			struct shapes **want)
 {
 	struct dwarf_subset local, *res = opts->subset ? opts->subset : &local;
 	struct timespec t0, t1;
@@ -377,15 +377,17 @@ static int units_subset(struct loader *l, int nr_threads,
 
 		for (i = 0; offs && i < l->nr_units; i++)
 			offs[i] = l->units[i].off;
-		*want = offs ? shapes__reached(l->shapes, offs, l->nr_units) :
-			NULL;
+		if (offs)
+			shapes__place(l->shapes, offs, l->nr_units);
 		free(offs);
-		if (!*want)
-			err = -ENOMEM;
-		if (!err)
-			err = shapes__dies(l->shapes, l->nr_units, &l->dies);
+		err = offs ? shapes__dies(l->shapes, l->nr_units, &l->dies) :
+		      -ENOMEM;
 	}
-	shapes__free(l->shapes);
+	/* kept for the units read; l->shapes says the scan is on */
+	if (!err && res->subset)
+		*want = l->shapes;
+	else
+		shapes__free(l->shapes);
 	l->shapes = NULL;
 	for (i = 0; !err && i < l->nr_units; i++) {
 		total += l->units[i].encode;
@@ -410,7 +412,7 @@ int units__load(struct dwarf_file *f, struct merge *m,
 		const struct dwarf_reader_opts *opts)
 {
 	struct loader l = { .f = f, .m = m };
-	struct key_set *want = NULL;
+	struct shapes *want = NULL;
 	int nr_threads = opts ? opts->nr_threads : 1;
 	int err;
 
@@ -427,7 +429,7 @@ int units__load(struct dwarf_file *f, struct merge *m,
 	if (!err)
 		err = units_run(&l, nr_threads);
 	f->want = NULL;
-	key_set__free(want);
+	shapes__free(want);
 	shape_dies__free(l.dies, l.nr_units);
 	free(l.units);
 	return err;
