@@ -42,6 +42,8 @@ enum {
 	OPT_STATS,
 	OPT_GZIP,
 	OPT_BTFHUB,
+	OPT_SUPPLEMENTARY,
+	OPT_DEBUG_DIR,
 };
 
 static const struct option long_opts[] = {
@@ -55,6 +57,8 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "gzip", no_argument, NULL, OPT_GZIP },
 	{ "btfhub", required_argument, NULL, OPT_BTFHUB },
+	{ "supplementary", required_argument, NULL, OPT_SUPPLEMENTARY },
+	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -100,6 +104,13 @@ static void usage(FILE *f)
 "                      float, decl_tag, type_tag, var, global_var,\n"
 "                      optimized_func, consistent_func, decl_tag_kfuncs,\n"
 "                      distilled_base (see btfenc(1))\n"
+"      --supplementary FILE\n"
+"                      the dwz supplementary file of INPUT (default: the\n"
+"                      one its .gnu_debugaltlink or .debug_sup names, looked\n"
+"                      for beside INPUT and under the debug directory)\n"
+"      --debug-dir DIR where supplementary files are looked for, as\n"
+"                      DIR/.dwz/NAME and DIR/.build-id/XX/ID.debug (default:\n"
+"                      /usr/lib/debug)\n"
 "\n"
 "General:\n"
 "      --stats         print time and peak memory per phase, and the types\n"
@@ -154,6 +165,8 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		case OPT_STATS: o->stats = true; break;
 		case OPT_GZIP: o->gzip = true; break;
 		case OPT_BTFHUB: o->btfhub = optarg; break;
+		case OPT_SUPPLEMENTARY: o->supplementary = optarg; break;
+		case OPT_DEBUG_DIR: o->debug_dir = optarg; break;
 		case OPT_FEATURES:
 			if (btfenc__parse_features(optarg, &o->features, true))
 				return EXIT_USAGE;
@@ -598,6 +611,8 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		.gen_floats = r->o->features & BTF_FEAT_FLOAT,
 		.features = r->o->features,
 		.lang_exclude = r->o->lang_exclude,
+		.supplementary = r->o->supplementary,
+		.debug_dir = r->o->debug_dir,
 		/* minimizing a kernel: see minimize__types_suffice */
 		.types_only = r->nr_objs && r->types_suffice && !r->base,
 	};

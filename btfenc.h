@@ -27,6 +27,8 @@ struct btfenc_opts {
 	int nr_threads;
 	unsigned int features;	/* enum btf_feature */
 	const char *lang_exclude;
+	const char *supplementary;	/* dwz's, for DWARF input */
+	const char *debug_dir;		/* where it is looked for */
 };
 
 /*

@@ -95,10 +95,6 @@ uint64_t attrs__udata(struct die_attrs *da, enum attr_slot s, uint64_t def)
 	return dwarf_formudata(&da->a[s], &v) ? def : v;
 }
 
-bool attrs__ref(struct die_attrs *da, enum attr_slot s, Dwarf_Die *out)
-{
-	return attrs__has(da, s) && dwarf_formref_die(&da->a[s], out);
-}
 
 /*
  * The fast path.  A DIE is its abbreviation code and the values of the

@@ -74,6 +74,10 @@ void cu_scratch__free(struct cu_scratch *s)
 	free(s->rec);
 	free(s->scan);
 	free(s->touched);
+	free(s->xkeys);
+	free(s->xvals);
+	free(s->aliases);
+	free(s->imports);
 	free(s->abbrevs.specs);
 	free(s->abbrevs.attrs);
 	free(s->abbrevs.kept);
@@ -81,26 +85,51 @@ void cu_scratch__free(struct cu_scratch *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The message for the DIE of @key (@die, if it could be made) */
+static void cu_verror(struct cu_enc *e, Dwarf_Off key, Dwarf_Die *die,
+		      const char *fmt, va_list ap)
+{
+	const char *tag = die ? dw_tag_name(dwarf_tag(die)) : NULL;
+	const char *name = die ? dwarf_diename(die) : NULL;
+	bool alt = key & DIE_KEY_ALT;
+	char problem[256];
+
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	/* a DIE libdw cannot make sense of gets its offset alone */
+	if (!tag || (name && !alt && !file__str_ok(e->file, name)))
+		name = NULL;
+	if (asprintf(&e->out->errmsg, "%s: %s%s%sDIE %#llx%s%s%s%s%s%s: %s",
+		     e->file->path, alt ? "supplementary file " : "",
+		     alt ? e->file->alt_path : "", alt ? ": " : "",
+		     (unsigned long long)(key & ~DIE_KEY_ALT),
+		     tag ? " (" : "", tag ? tag : "", name ? " '" : "",
+		     name ? name : "", name ? "'" : "", tag ? ")" : "",
+		     problem) < 0)
+		e->out->errmsg = NULL;
+}
+
 int cu__error(struct cu_enc *e, Dwarf_Die *die, int err, const char *fmt, ...)
 {
-	const char *tag = dw_tag_name(dwarf_tag(die)), *name = dwarf_diename(die);
-	char problem[256];
 	va_list ap;
 
 	if (e->out->errmsg)
 		return err;
 	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
+	cu_verror(e, key_of_die(e->file, die), die, fmt, ap);
 	va_end(ap);
-	/* a DIE libdw cannot make sense of gets its offset alone */
-	if (!tag || (name && !file__str_ok(e->file, name)))
-		name = NULL;
-	if (asprintf(&e->out->errmsg, "%s: DIE %#llx%s%s%s%s%s%s: %s",
-		     e->file->path, (unsigned long long)dwarf_dieoffset(die),
-		     tag ? " (" : "", tag ? tag : "", name ? " '" : "",
-		     name ? name : "", name ? "'" : "", tag ? ")" : "",
-		     problem) < 0)
-		e->out->errmsg = NULL;
+	return err;
+}
+
+int cu__error_at(struct cu_enc *e, Dwarf_Off key, int err, const char *fmt, ...)
+{
+	Dwarf_Die die;
+	va_list ap;
+
+	if (e->out->errmsg)
+		return err;
+	va_start(ap, fmt);
+	cu_verror(e, key, die_of_key(e->file, key, &die) ? &die : NULL, fmt, ap);
+	va_end(ap);
 	return err;
 }
 
@@ -122,10 +151,70 @@ int cu__warn(struct cu_enc *e, unsigned int key, Dwarf_Off die)
 	return 0;
 }
 
-static uint32_t *cu_slot(struct cu_enc *e, Dwarf_Off off)
+static size_t cu_xhash(uint64_t key, size_t mask)
 {
-	return off >= e->start && off < e->end ? &e->s->map[off - e->start] :
-	       NULL;
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+/* Twice the room for DIEs outside the unit; 0 or -ENOMEM */
+static int cu_xgrow(struct cu_scratch *s)
+{
+	size_t cap = s->xcap ? 2 * s->xcap : 64, i, j;
+	uint64_t *keys = calloc(cap, sizeof(*keys));
+	uint32_t *vals = calloc(cap, sizeof(*vals));
+
+	if (!keys || !vals || cap < s->xcap) {
+		free(keys);
+		free(vals);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->xcap; i++) {
+		if (!s->xkeys[i])
+			continue;
+		for (j = cu_xhash(s->xkeys[i], cap - 1); keys[j];
+		     j = (j + 1) & (cap - 1))
+			;
+		keys[j] = s->xkeys[i];
+		vals[j] = s->xvals[i];
+	}
+	free(s->xkeys);
+	free(s->xvals);
+	s->xkeys = keys;
+	s->xvals = vals;
+	s->xcap = cap;
+	return 0;
+}
+
+/*
+ * The map slot of a DIE outside the unit (another unit's, the
+ * supplementary file's), added when @add; NULL when absent or out of
+ * memory.  Key 0 is a unit header, never a DIE: it marks a free slot.
+ */
+static uint32_t *cu_xslot(struct cu_scratch *s, uint64_t key, bool add)
+{
+	size_t mask, i;
+
+	if (add && (s->nr_x + 1) * 2 > s->xcap && cu_xgrow(s))
+		return NULL;
+	if (!s->xcap)
+		return NULL;
+	mask = s->xcap - 1;
+	for (i = cu_xhash(key, mask); s->xkeys[i]; i = (i + 1) & mask)
+		if (s->xkeys[i] == key)
+			return &s->xvals[i];
+	if (!add)
+		return NULL;
+	s->xkeys[i] = key;
+	s->xvals[i] = 0;
+	s->nr_x++;
+	return &s->xvals[i];
+}
+
+/* The map slot of the DIE of @key, if it has one yet */
+static uint32_t *cu_slot(struct cu_enc *e, Dwarf_Off key)
+{
+	return key >= e->start && key < e->end ? &e->s->map[key - e->start] :
+	       cu_xslot(e->s, key, false);
 }
 
 int cu_scratch__map_size(struct cu_scratch *s, size_t len)
@@ -166,32 +255,45 @@ void cu_scratch__map_clear(struct cu_scratch *s)
 	for (i = 0; i < s->nr_touched; i++)
 		s->map[s->touched[i]] = 0;
 	s->nr_touched = 0;
+	if (s->nr_x)
+		memset(s->xkeys, 0, s->xcap * sizeof(*s->xkeys));
+	s->nr_x = 0;
+	s->nr_aliases = 0;
+	s->nr_imports = 0;
 }
 
 /* Set a map slot (remembered, to be cleared) */
-static void cu_set(struct cu_enc *e, Dwarf_Off off, uint32_t val)
+static void cu_set(struct cu_enc *e, Dwarf_Off key, uint32_t val)
 {
 	uint32_t *slot;
 
-	if (off < e->start || off >= e->end)
-		return;
-	slot = cu_scratch__map_slot(e->s, off - e->start);
+	if (key >= e->start && key < e->end)
+		slot = cu_scratch__map_slot(e->s, key - e->start);
+	else
+		slot = cu_xslot(e->s, key, true);
 	if (slot)	/* else the DIE stays unmapped: encoded late */
 		*slot = val;
+	else if (key < e->start || key >= e->end)
+		e->failed = -ENOMEM;	/* and it could be encoded again */
 }
 
 void cu__map(struct cu_enc *e, Dwarf_Die *die, uint32_t id)
 {
-	cu_set(e, dwarf_dieoffset(die), MAP_ID(id));
+	cu_set(e, key_of_die(e->file, die), MAP_ID(id));
 }
 
 void cu__map_alias(struct cu_enc *e, Dwarf_Die *die, Dwarf_Off target)
 {
-	if (target < e->start || target >= e->end)
-		cu_set(e, dwarf_dieoffset(die), MAP_ID(0));
-	else
-		cu_set(e, dwarf_dieoffset(die),
-		       MAP_ALIAS | (uint32_t)(target - e->start));
+	struct cu_scratch *s = e->s;
+
+	if (s->nr_aliases >= MAP_ALIAS - 1 ||
+	    util__ensure_cap((void **)&s->aliases, &s->aliases_cap,
+			     sizeof(*s->aliases), s->nr_aliases + 1)) {
+		e->failed = -ENOMEM;
+		return;
+	}
+	s->aliases[s->nr_aliases] = target;
+	cu_set(e, key_of_die(e->file, die), MAP_ALIAS | (uint32_t)s->nr_aliases++);
 }
 
 static void cu_store(struct cu_enc *e, uint32_t id, size_t field, uint32_t val)
@@ -222,6 +324,43 @@ int cu__ref(struct cu_enc *e, uint32_t id, size_t field, Dwarf_Off target)
 	return 0;
 }
 
+bool cu__ref_die(struct cu_enc *e, struct die_attrs *da, enum attr_slot s,
+		 Dwarf_Die *out)
+{
+	Dwarf_Attribute *a = &da->a[s];
+	Dwarf_Off key = da->die;
+
+	if (!attrs__has(da, s))
+		return false;
+	if (alt__follow(e->file, a, out))
+		return true;
+	if (e->file->alt && a->cu && dwarf_cu_getdwarf(a->cu) == e->file->alt)
+		key |= DIE_KEY_ALT;
+	/* a type unit's DIEs would need keys of their own: not read */
+	if (a->form == DW_FORM_ref_sig8)
+		e->failed = cu__error_at(e, key, -EINVAL, "a reference to a "
+					 "type unit (DW_FORM_ref_sig8): type "
+					 "units are not supported");
+	else
+		e->failed = cu__error_at(e, key, -EINVAL, "cannot follow "
+					 "its reference (form %#x): %s", a->form,
+					 e->file->alt || (a->form != DW_FORM_ref_sup4 &&
+					 a->form != DW_FORM_ref_sup8) ?
+					 dwarf_errmsg(-1) : "no supplementary file");
+	return false;
+}
+
+const char *cu__str(struct cu_enc *e, struct die_attrs *da, enum attr_slot s)
+{
+	const char *str = attrs__str(da, s);
+
+	if (!str && attrs__has(da, s) && !e->failed)
+		e->failed = cu__error_at(e, da->die, -EINVAL, "cannot read its "
+					 "string (form %#x): %s", da->a[s].form,
+					 dwarf_errmsg(-1));
+	return str;
+}
+
 Dwarf_Off cu__target(struct cu_enc *e, struct die_attrs *da, enum attr_slot s)
 {
 	Dwarf_Die target;
@@ -233,11 +372,7 @@ Dwarf_Off cu__target(struct cu_enc *e, struct die_attrs *da, enum attr_slot s)
 	off = attrs__ref_off(e, da, s, &ok);
 	if (ok)
 		return off;
-	if (dwarf_formref_die(&da->a[s], &target))
-		return dwarf_dieoffset(&target);
-	/* a type unit (DW_FORM_ref_sig8) or another file: not followed */
-	cu__warn(e, WARN_XREF, da->die);
-	return 0;
+	return cu__ref_die(e, da, s, &target) ? key_of_die(e->file, &target) : 0;
 }
 
 int cu__ref_attr(struct cu_enc *e, uint32_t id, size_t field,
@@ -270,6 +405,62 @@ static bool cu_ignored_tag(int tag)
 	}
 }
 
+/* The bytes of the unit holding @die, header included; 0 if unknown */
+static Dwarf_Off cu_unit_size(Dwarf_Die *die)
+{
+	Dwarf_Off start = dwarf_dieoffset(die) - dwarf_cuoffset(die), next;
+	Dwarf *dbg = dwarf_cu_getdwarf(die->cu);
+
+	if (dwarf_next_unit(dbg, start, &next, NULL, NULL, NULL, NULL, NULL,
+			    NULL, NULL) || next <= start)
+		return 0;
+	return next - start;
+}
+
+/*
+ * dwz's DW_TAG_imported_unit: the DIEs of the partial unit it names belong
+ * to the importing unit, as if they stood in place of the import (DWARF 5,
+ * 3.2.5), so a unit encodes them like its own.  A unit walks each partial
+ * unit once, however often it is imported, through nested imports too;
+ * so cycles of imports end.
+ */
+static int cu_import(struct cu_enc *e, Dwarf_Die *die)
+{
+	struct cu_scratch *s = e->s;
+	Dwarf_Attribute a;
+	Dwarf_Die pu;
+	Dwarf_Off key;
+	size_t i;
+	int tag, err;
+
+	if (!dwarf_attr(die, DW_AT_import, &a))
+		return cu__error(e, die, -EINVAL, "no DW_AT_import");
+	if (!alt__follow(e->file, &a, &pu))
+		return cu__error(e, die, -EINVAL, "cannot follow DW_AT_import "
+				 "(form %#x): %s", a.form, dwarf_errmsg(-1));
+	tag = dwarf_tag(&pu);
+	if (tag != DW_TAG_partial_unit && tag != DW_TAG_compile_unit)
+		return cu__error(e, die, -EINVAL, "DW_AT_import names DIE %#llx, "
+				 "%s, not a unit",
+				 (unsigned long long)dwarf_dieoffset(&pu),
+				 dw_tag_name(tag) ? dw_tag_name(tag) : "of no known tag");
+	key = key_of_die(e->file, &pu);
+	for (i = 0; i < s->nr_imports; i++)
+		if (s->imports[i] == key)
+			return 0;
+	if (util__ensure_cap((void **)&s->imports, &s->imports_cap,
+			     sizeof(*s->imports), s->nr_imports + 1))
+		return -ENOMEM;
+	s->imports[s->nr_imports++] = key;
+	/* its DIEs count against the walk's bound too */
+	e->budget += 2 * cu_unit_size(&pu);
+	/* its children stand where the import does */
+	e->depth--;
+	err = cu__visit_children(e, &pu);
+	e->depth++;
+	return err;
+}
+
 /* What a function body holds goes through cu_scan_act first: keep both */
 int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 {
@@ -280,7 +471,9 @@ int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 	 * DW_AT_sibling leads back into DIEs already walked: then each
 	 * nesting level could double the walk.
 	 */
-	if (++e->visits > 2 * (e->end - e->start) + 64)
+	if (e->failed)
+		return e->failed;
+	if (++e->visits > e->budget)
 		return cu__error(e, die, -EINVAL, "DIEs visited again and again: "
 				 "DW_AT_sibling leads back into the tree");
 	tag = attrs__tag(e, die);
@@ -298,6 +491,8 @@ int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 	case DW_TAG_lexical_block: case DW_TAG_inlined_subroutine:
 	case DW_TAG_namespace:
 		return cu__visit_children(e, die);
+	case DW_TAG_imported_unit:
+		return cu_import(e, die);
 	default:
 		break;
 	}
@@ -437,48 +632,56 @@ int cu__scan_body(struct cu_enc *e, Dwarf_Die *die, bool params,
 	return err;
 }
 
-/* Encode a DIE the walk did not reach, because something refers to it. */
-static int cu_encode_late(struct cu_enc *e, Dwarf_Off off)
+/*
+ * Encode a DIE the walk did not reach, because something refers to it: a
+ * type in a place the walk skips, or in another unit (LTO's cross-unit
+ * references) or file (dwz's supplementary file).  A reference to a DIE
+ * that is not a type is an error: BTF would read it as void.
+ */
+static int cu_encode_late(struct cu_enc *e, Dwarf_Off key)
 {
 	Dwarf_Die die;
 	int tag;
 
-	if (!dwarf_offdie(e->file->dbg, off, &die))
-		return 0;
+	if (!die_of_key(e->file, key, &die))
+		return cu__error_at(e, key, -EINVAL, "a type reference to an "
+				    "offset where no DIE is: %s",
+				    dwarf_errmsg(-1));
 	tag = dwarf_tag(&die);
 	if (types__is_type_tag(tag))
 		return types__encode(e, &die, tag);
-	return 0;
+	return cu__error_at(e, key, -EINVAL, "a type reference to a DIE that "
+			    "is not a type");
 }
 
-/* The local ID DIE @off stands for, following aliases */
-static int cu_resolve(struct cu_enc *e, Dwarf_Off off, uint32_t *id)
+/* The local ID DIE @key stands for, following aliases */
+static int cu_resolve(struct cu_enc *e, Dwarf_Off key, uint32_t *id)
 {
 	uint32_t *slot;
 	int hops, err;
 
+	*id = 0;
 	for (hops = 0; hops < MAX_ALIAS_HOPS; hops++) {
-		slot = cu_slot(e, off);
-		if (!slot) {
-			*id = 0;
-			return cu__warn(e, WARN_XREF, off);
-		}
-		if (!*slot) {
-			err = cu_encode_late(e, off);
+		slot = cu_slot(e, key);
+		if (!slot || !*slot) {
+			err = cu_encode_late(e, key);
+			if (!err && e->failed)
+				err = e->failed;
 			if (err)
 				return err;
-			slot = cu_slot(e, off);
-			if (!*slot)
-				cu_set(e, off, MAP_ID(0));	/* not a type */
+			slot = cu_slot(e, key);
+			if (!slot || !*slot)
+				return cu__error_at(e, key, -EINVAL, "a type "
+						    "DIE that was not encoded");
 		}
 		if (!(*slot & MAP_ALIAS)) {
 			*id = *slot - 1;
 			return 0;
 		}
-		off = e->start + (*slot & ~MAP_ALIAS);
+		key = e->s->aliases[*slot & ~MAP_ALIAS];
 	}
-	*id = 0;
-	return 0;
+	return cu__error_at(e, key, -EINVAL, "more than %d DIEs that stand "
+			    "for one another", MAX_ALIAS_HOPS);
 }
 
 /*
@@ -554,6 +757,7 @@ static int cu_prepare(struct cu_enc *e, Dwarf_Off off, Dwarf_Off next_off)
 		return err;
 	e->start = off;
 	e->end = next_off;
+	e->budget = 2 * len + 64;
 	e->out->tab = btf_table__new();
 	return e->out->tab ? 0 : -ENOMEM;
 }
@@ -608,7 +812,11 @@ static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
 		      cu__visit_children(&e, cudie);
 	}
 	if (!err)
+		err = e.failed;
+	if (!err)
 		err = cu_apply_fixups(&e);
+	if (!err)
+		err = e.failed;
 	if (!err)
 		err = funcs__finish_unit(&e);
 	if (err && !out->errmsg)

@@ -59,11 +59,12 @@ const struct func_syms *funcs__select_symbol(const struct dwarf_file *f,
 }
 
 /* The subprogram or parameter a concrete instance stands for, if any */
-static bool fn_origin(struct die_attrs *da, struct die_attrs *oda)
+static bool fn_origin(struct cu_enc *e, struct die_attrs *da,
+		      struct die_attrs *oda)
 {
 	Dwarf_Die origin;
 
-	return attrs__ref(da, AS_ABSTRACT_ORIGIN, &origin) &&
+	return cu__ref_die(e, da, AS_ABSTRACT_ORIGIN, &origin) &&
 	       !attrs__read(&origin, oda);
 }
 
@@ -92,7 +93,7 @@ static void param_type(const struct dwarf_file *f, Dwarf_Die *type,
 			p->size = size;
 		if ((p->size && !in_chain) ||
 		    !dwarf_attr(type, DW_AT_type, &a) ||
-		    !dwarf_formref_die(&a, type))
+		    !alt__follow(f, &a, type))
 			return;
 	}
 }
@@ -224,7 +225,7 @@ static bool struct_packed(const struct dwarf_file *f, Dwarf_Die *st,
 			if (dwarf_tag(&m) != DW_TAG_member ||
 			    dwarf_hasattr(&m, DW_AT_bit_size) ||
 			    !dwarf_attr(&m, DW_AT_type, &a) ||
-			    !dwarf_formref_die(&a, &mt))
+			    !alt__follow(f, &a, &mt))
 				continue;
 			ma = type_align(f, &mt, depth + 1);
 			if (ma > max)
@@ -264,7 +265,7 @@ static unsigned int type_align(const struct dwarf_file *f, Dwarf_Die *type,
 			return v > 16 ? 16 : v;
 		return 1;
 	default:
-		if (dwarf_attr(type, DW_AT_type, &a) && dwarf_formref_die(&a, type))
+		if (dwarf_attr(type, DW_AT_type, &a) && alt__follow(f, &a, type))
 			return type_align(f, type, depth + 1);
 		return 1;
 	}
@@ -288,16 +289,16 @@ static void param_at(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da,
 	Dwarf_Die type;
 
 	memset(p, 0, sizeof(*p));
-	p->die = dwarf_dieoffset(die);
+	p->die = key_of_die(e->file, die);
 	p->idx = idx;
 	p->reg = -1;
 	if (attrs__has(da, AS_ABSTRACT_ORIGIN)) {
 		Dwarf_Die origin;
 
-		if (attrs__ref(da, AS_ABSTRACT_ORIGIN, &origin))
-			p->origin = dwarf_dieoffset(&origin);
+		if (cu__ref_die(e, da, AS_ABSTRACT_ORIGIN, &origin))
+			p->origin = key_of_die(e->file, &origin);
 	}
-	if (attrs__ref(tda, AS_TYPE, &type)) {
+	if (cu__ref_die(e, tda, AS_TYPE, &type)) {
 		if (param_packed_stack(e->file, &type, idx))
 			p->flags |= PARAM_PACKED_STACK;
 		param_type(e->file, &type, p);
@@ -329,10 +330,10 @@ static int fn_push_param(struct cu_enc *e, Dwarf_Die *die, int idx,
 	if (err)
 		return err;
 	p = &e->s->params[e->nr_params++];
-	name = attrs__str(&da, AS_NAME);
+	name = cu__str(e, &da, AS_NAME);
 	p->type = cu__target(e, &da, AS_TYPE);
-	if (!attrs__has(&da, AS_TYPE) && fn_origin(&da, &oda)) {
-		name = attrs__str(&oda, AS_NAME);
+	if (!attrs__has(&da, AS_TYPE) && fn_origin(e, &da, &oda)) {
+		name = cu__str(e, &oda, AS_NAME);
 		p->type = cu__target(e, &oda, AS_TYPE);
 		tda = &oda;
 	}
@@ -395,18 +396,18 @@ static void fn_read(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da,
 {
 	struct die_attrs oda;
 	Dwarf_Die spec;
-	bool has_origin = fn_origin(da, &oda);
+	bool has_origin = fn_origin(e, da, &oda);
 
-	fi->name = attrs__str(da, AS_NAME);
+	fi->name = cu__str(e, da, AS_NAME);
 	fi->ret = cu__target(e, da, AS_TYPE);
 	fi->external = attrs__has(da, AS_EXTERNAL);
 	if (!fi->name && has_origin)
-		fi->name = attrs__str(&oda, AS_NAME);
-	if (!fi->name && attrs__ref(da, AS_SPECIFICATION, &spec)) {
+		fi->name = cu__str(e, &oda, AS_NAME);
+	if (!fi->name && cu__ref_die(e, da, AS_SPECIFICATION, &spec)) {
 		struct die_attrs sda;
 
 		if (!attrs__read(&spec, &sda))
-			fi->name = attrs__str(&sda, AS_NAME);
+			fi->name = cu__str(e, &sda, AS_NAME);
 	}
 	if (!attrs__has(da, AS_TYPE) && has_origin)
 		fi->ret = cu__target(e, &oda, AS_TYPE);

@@ -156,7 +156,55 @@ struct dwarf_file {
 	func_select_fn select_func;
 	/* a --min reading some units: the type names it reaches (dwarf_shape.c) */
 	const struct shapes *want;
+	/* dwz's supplementary file (dwarf_alt.c), or NULL */
+	Dwarf *alt;
+	int alt_fd;
+	char *alt_path;
+	bool has_partial;	/* partial units: read through their imports */
 };
+
+/*
+ * A DIE's key: its offset in .debug_info, with DIE_KEY_ALT for a DIE of
+ * the supplementary file, whose offsets overlap the file's own.  Every
+ * reference, map slot and fixup is keyed so.
+ */
+#define DIE_KEY_ALT (1ull << 63)
+
+static inline Dwarf_Off key_of_die(const struct dwarf_file *f, Dwarf_Die *die)
+{
+	Dwarf_Off off = dwarf_dieoffset(die);
+
+	if (f->alt && die->cu && dwarf_cu_getdwarf(die->cu) == f->alt)
+		off |= DIE_KEY_ALT;
+	return off;
+}
+
+/* The DIE of @key; false when no DIE is there */
+static inline bool die_of_key(const struct dwarf_file *f, Dwarf_Off key,
+			  Dwarf_Die *out)
+{
+	Dwarf *dbg = key & DIE_KEY_ALT ? f->alt : f->dbg;
+
+	return dbg && dwarf_offdie(dbg, key & ~DIE_KEY_ALT, out);
+}
+
+/*
+ * dwarf_alt.c: find, check and attach the supplementary file that
+ * .gnu_debugaltlink or .debug_sup names, if any; prints its errors.
+ */
+int alt__open(struct dwarf_file *f, const char *named, const char *debug_dir);
+void alt__close(struct dwarf_file *f);
+/*
+ * dwarf_formref_die, but for DWARF 5's references into the supplementary
+ * file (DW_FORM_ref_sup4/8), which libdw reads as offsets in the file's
+ * own .debug_info; false for a type unit's (DW_FORM_ref_sig8), never read
+ */
+bool alt__follow(const struct dwarf_file *f, Dwarf_Attribute *a,
+		 Dwarf_Die *out);
+/* dwarf_aggregate_size, following references with alt__follow (arrays in
+ * partial units and references into a supplementary file) */
+int alt__aggregate_size(const struct dwarf_file *f, Dwarf_Die *type,
+			Dwarf_Word *size);
 
 /* @s, a string from libdw, ends inside its section */
 bool file__str_ok(const struct dwarf_file *f, const char *s);
@@ -277,8 +325,6 @@ static inline bool attrs__has(const struct die_attrs *da, enum attr_slot s)
 const char *attrs__str(struct die_attrs *da, enum attr_slot s);
 /* The value as libdw's dwarf_formudata gives it; @def when absent or bad */
 uint64_t attrs__udata(struct die_attrs *da, enum attr_slot s, uint64_t def);
-/* The DIE a reference attribute names; false when absent or unresolvable */
-bool attrs__ref(struct die_attrs *da, enum attr_slot s, Dwarf_Die *out);
 
 /* ---- one CU's encoding (dwarf_cu.c and below) ---- */
 
@@ -335,9 +381,7 @@ struct cu_warn {
 };
 
 enum cu_warn_key {
-	WARN_XREF = 0x10000,	/* a type reference leaves the unit or fails */
-	WARN_UNIT,		/* a unit kind that is not read */
-	WARN_VOID_VAR,		/* a per-CPU variable without a type */
+	WARN_VOID_VAR = 0x10000,	/* a per-CPU variable without a type */
 	WARN_NR_KEYS,
 };
 
@@ -486,6 +530,17 @@ struct cu_scratch {
 	size_t nr_touched;
 	size_t touched_cap;
 	size_t map_zeroed;		/* map slots known to be 0 */
+	/* map values of DIEs outside the unit, by key (0: a free slot) */
+	uint64_t *xkeys;
+	uint32_t *xvals;
+	size_t xcap;			/* a power of two, or 0 */
+	size_t nr_x;
+	uint64_t *aliases;		/* MAP_ALIAS | i stands for aliases[i] */
+	size_t nr_aliases;
+	size_t aliases_cap;
+	uint64_t *imports;		/* partial units the unit imported */
+	size_t nr_imports;
+	size_t imports_cap;
 	struct abbrev_cache abbrevs;
 	struct shape_scratch *shape;	/* for shape__scan */
 };
@@ -589,9 +644,9 @@ int cu__encode_dies(const struct dwarf_file *f, Dwarf_Off off,
 /* ---- inside one CU's encoding ---- */
 
 /*
- * Map values: 0 for a DIE not yet seen, MAP_ALIAS | offset for a DIE that
- * stands for the type of the DIE at that unit offset (DW_TAG_atomic_type),
- * else the local type ID + 1 (so 1 is void).
+ * Map values: 0 for a DIE not yet seen, MAP_ALIAS | i for a DIE that
+ * stands for the type of the DIE whose key is cu_scratch.aliases[i]
+ * (DW_TAG_atomic_type), else the local type ID + 1 (so 1 is void).
  */
 #define MAP_ALIAS	0x80000000u
 #define MAP_ID(id)	((uint32_t)(id) + 1)
@@ -637,6 +692,8 @@ struct cu_enc {
 	int int_id;		/* the unit's 'int' base type, 0 if none yet */
 	unsigned int depth;	/* scopes around the DIE visited; 1: top level */
 	uint64_t visits;	/* cu__visit calls, against DIE trees that loop */
+	uint64_t budget;	/* ... and how many there may be */
+	int failed;		/* a reference could not be followed: -errno */
 	bool clang;		/* produced by clang */
 	/* for the fast path of dwarf_attrs.c; unit_ptr NULL: libdw only */
 	const unsigned char *unit_ptr;	/* the unit header, libdw's data */
@@ -740,10 +797,19 @@ void cu__map_alias(struct cu_enc *e, Dwarf_Die *die, Dwarf_Off target);
 /* Store the ID of DIE @target at @field of record @id, now or later */
 int cu__ref(struct cu_enc *e, uint32_t id, size_t field, Dwarf_Off target);
 /*
- * The offset of the DIE reference attribute @s names; 0 (void) when it is
- * absent or cannot be followed (then with a warning).
+ * The key of the DIE reference attribute @s names; 0 (void) when it is
+ * absent.  One that cannot be followed is an error: recorded (e->failed),
+ * so that the unit fails, and 0.
  */
 Dwarf_Off cu__target(struct cu_enc *e, struct die_attrs *da, enum attr_slot s);
+/* dwarf_formref_die, but a reference that cannot be followed is an error */
+bool cu__ref_die(struct cu_enc *e, struct die_attrs *da, enum attr_slot s,
+		 Dwarf_Die *out);
+/* attrs__str, but a string that is there and cannot be read is an error */
+const char *cu__str(struct cu_enc *e, struct die_attrs *da, enum attr_slot s);
+/* Record an error naming the DIE of key @die; returns @err */
+int cu__error_at(struct cu_enc *e, Dwarf_Off die, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* cu__ref for the DIE that attribute @s of @da names; nothing if void */
 int cu__ref_attr(struct cu_enc *e, uint32_t id, size_t field,
 		 struct die_attrs *da, enum attr_slot s);
@@ -820,6 +886,11 @@ const struct func_syms *funcs__select_symbol(const struct dwarf_file *f,
  */
 int units__load(struct dwarf_file *f, struct merge *m,
 		const struct dwarf_reader_opts *opts);
+/*
+ * Every unit of @dbg known to libdw, with its abbreviations, so that
+ * threads only read libdw's state; prints its errors (naming @path)
+ */
+int units__preload(Dwarf *dbg, const char *path);
 
 /* ---- choosing FUNCs across units (dwarf_fsel.c) ---- */
 

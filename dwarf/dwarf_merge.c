@@ -213,10 +213,6 @@ void merge__free(struct merge *m)
 static const char *merge_warn_text(unsigned int key)
 {
 	switch (key) {
-	case WARN_XREF:
-		return "type reference outside the unit (type unit or other file), read as void";
-	case WARN_UNIT:
-		return "unit kind not supported, skipped";
 	case WARN_VOID_VAR:
 		return "per-CPU variable without a type, skipped";
 	default:

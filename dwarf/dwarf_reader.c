@@ -163,7 +163,8 @@ static void file_set_abi(struct dwarf_file *f, unsigned int machine)
 	}
 }
 
-static int file_open(struct dwarf_file *f, const char *path)
+static int file_open(struct dwarf_file *f, const char *path,
+		     const struct dwarf_reader_opts *opts)
 {
 	Dwfl_Module *mod;
 	Dwarf_Addr bias;
@@ -213,7 +214,8 @@ static int file_open(struct dwarf_file *f, const char *path)
 	f->addr_size = ehdr.e_ident[EI_CLASS] == ELFCLASS32 ? 4 : 8;
 	file_set_abi(f, ehdr.e_machine);
 	file_find_dstr(f);
-	return 0;
+	return alt__open(f, opts ? opts->supplementary : NULL,
+			 opts ? opts->debug_dir : NULL);
 }
 
 static void file_close(struct dwarf_file *f)
@@ -222,6 +224,7 @@ static void file_close(struct dwarf_file *f)
 	free(f->debug_relocs);
 	if (f->dwfl)
 		dwfl_end(f->dwfl);
+	alt__close(f);
 }
 
 /*
@@ -303,14 +306,14 @@ static void file_set_opts(struct dwarf_file *f,
 int dwarf_reader__load(const char *path, struct btf_table *tab,
 		       const struct dwarf_reader_opts *opts)
 {
-	struct dwarf_file f = { .path = path };
+	struct dwarf_file f = { .path = path, .alt_fd = -1 };
 	struct merge *m = NULL;
 	int err;
 
 	file_set_opts(&f, opts);
 	err = file_set_langs(&f, opts ? opts->lang_exclude : NULL);
 	if (!err)
-		err = file_open(&f, path);
+		err = file_open(&f, path, opts);
 	/* symbols place functions and variables only */
 	if (!err && !f.types_only)
 		err = syms__load(&f);

@@ -81,6 +81,13 @@ struct dwarf_reader_opts {
 	/* comma-separated DW_AT_language names whose units are skipped */
 	const char *lang_exclude;
 	/*
+	 * dwz's supplementary file: the one to read (NULL: look for the one
+	 * the input names, see dwarf_alt.c), and the root of the debug file
+	 * tree it is looked for in (NULL: /usr/lib/debug)
+	 */
+	const char *supplementary;
+	const char *debug_dir;
+	/*
 	 * Called from the loading thread as units are merged (NULL: none):
 	 * @done of @total compilation units.  For a progress display only.
 	 */

@@ -102,7 +102,7 @@ type_vals(struct cu_enc *e, Dwarf_Die *die, struct type_vals *tv)
 	}
 	if (type_read_attrs(e, die, da))
 		return -EINVAL;
-	tv->name = attrs__str(da, AS_NAME);
+	tv->name = cu__str(e, da, AS_NAME);
 	tv->byte_size = attrs__udata(da, AS_BYTE_SIZE, 0);
 	tv->declaration = attrs__udata(da, AS_DECLARATION, 0);
 	tv->const_value = attrs__udata(da, AS_CONST_VALUE, 0);
@@ -140,7 +140,7 @@ static int type_base(struct cu_enc *e, Dwarf_Die *die)
 
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
-	name = attrs__str(&da, AS_NAME);
+	name = cu__str(e, &da, AS_NAME);
 	size = attrs__udata(&da, AS_BYTE_SIZE, 0);
 	ate = attrs__udata(&da, AS_ENCODING, 0);
 	if (!name || !*name)
@@ -203,8 +203,8 @@ static int type_transparent(struct cu_enc *e, Dwarf_Die *die)
 
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
-	if (attrs__ref(&da, AS_TYPE, &target))
-		cu__map_alias(e, die, dwarf_dieoffset(&target));
+	if (cu__ref_die(e, &da, AS_TYPE, &target))
+		cu__map_alias(e, die, key_of_die(e->file, &target));
 	else
 		cu__map(e, die, 0);
 	return 0;
@@ -471,8 +471,8 @@ static uint64_t member_unit_bits(struct cu_enc *e, struct die_attrs *da)
 	Dwarf_Die type;
 	Dwarf_Word sz;
 
-	if (!unit_bits && attrs__ref(da, AS_TYPE, &type) &&
-	    !dwarf_aggregate_size(&type, &sz))
+	if (!unit_bits && cu__ref_die(e, da, AS_TYPE, &type) &&
+	    !alt__aggregate_size(e->file, &type, &sz))
 		unit_bits = sz * 8;
 	if (!unit_bits)
 		return 0;
@@ -592,7 +592,7 @@ static int type_member(struct cu_enc *e, Dwarf_Die *die,
 	m->type = cu__target(e, &da, AS_TYPE);
 	if (m->bitfield_size > 255)
 		return cu__error(e, die, -EINVAL, "bitfield too wide for BTF");
-	return cu__name(e, attrs__str(&da, AS_NAME), &m->name) ?
+	return cu__name(e, cu__str(e, &da, AS_NAME), &m->name) ?
 	       type_fail(e, die, -ENOMEM) : 0;
 }
 
@@ -734,13 +734,13 @@ static int type_composite(struct cu_enc *e, Dwarf_Die *die, int tag)
 }
 
 /* Whether the enum's underlying type (one level, as the reference) is signed */
-static bool enum_underlying_signed(struct die_attrs *da)
+static bool enum_underlying_signed(struct cu_enc *e, struct die_attrs *da)
 {
 	struct die_attrs tda;
 	Dwarf_Die type;
 	uint64_t ate;
 
-	if (!attrs__ref(da, AS_TYPE, &type) || attrs__read(&type, &tda))
+	if (!cu__ref_die(e, da, AS_TYPE, &type) || attrs__read(&type, &tda))
 		return false;
 	ate = attrs__udata(&tda, AS_ENCODING, 0);
 	return ate == DW_ATE_signed || ate == DW_ATE_signed_char;
@@ -797,7 +797,7 @@ static int type_enum(struct cu_enc *e, Dwarf_Die *die)
 
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
-	err = cu__name(e, attrs__str(&da, AS_NAME), &name);
+	err = cu__name(e, cu__str(e, &da, AS_NAME), &name);
 	if (err)
 		return type_fail(e, die, err);
 	/* a declaration has no size: the reference makes it 4 bytes, vlen 0 */
@@ -814,7 +814,7 @@ static int type_enum(struct cu_enc *e, Dwarf_Die *die)
 	}
 	if (err)
 		return err < 0 && !e->out->errmsg ? type_fail(e, die, err) : err;
-	if (is64 ? enum_underlying_signed(&da) : neg)
+	if (is64 ? enum_underlying_signed(e, &da) : neg)
 		rec__hdr(e)->info |= 1u << 31;
 	id = rec__finish(e);
 	if (id < 0)

@@ -45,7 +45,6 @@ struct unit {
 	Dwarf_Off abbrev;	/* its abbreviations in .debug_abbrev */
 	Dwarf_Die cudie;
 	bool encode;		/* a compile unit in a language not excluded */
-	bool unsupported;	/* a unit kind that is not read: warn */
 };
 
 /* What the merging thread keeps across units */
@@ -97,20 +96,88 @@ static bool unit_excluded(const struct dwarf_file *f, Dwarf_Die *cudie)
 	return false;
 }
 
-static void unit_classify(const struct dwarf_file *f, struct unit *u)
+static const char *unit_type_name(uint8_t unit_type)
+{
+	switch (unit_type) {
+	case DW_UT_type: return "type unit";
+	case DW_UT_skeleton: return "skeleton unit (split DWARF)";
+	case DW_UT_split_compile: return "split compile unit";
+	case DW_UT_split_type: return "split type unit";
+	default: return "unit of an unknown kind";
+	}
+}
+
+/*
+ * Compile units are encoded; partial units (dwz) only through the units
+ * that import them.  Any other kind is refused: its types would be missing.
+ */
+static int unit_classify(const struct dwarf_file *f, struct unit *u,
+			 bool *partial)
 {
 	uint8_t unit_type;
 
 	if (dwarf_cu_info(u->cudie.cu, NULL, &unit_type, NULL, NULL, NULL,
-			  NULL, NULL) || unit_type != DW_UT_compile)
-		u->unsupported = true;
-	else
-		u->encode = !unit_excluded(f, &u->cudie);
+			  NULL, NULL)) {
+		msg__error("%s: unit at %#llx: %s", f->path,
+			   (unsigned long long)u->off, dwarf_errmsg(-1));
+		return -EINVAL;
+	}
+	if (unit_type == DW_UT_partial) {
+		*partial = true;
+		return 0;
+	}
+	if (unit_type != DW_UT_compile) {
+		msg__error("%s: DIE %#llx: a %s, which btfenc cannot read",
+			   f->path,
+			   (unsigned long long)dwarf_dieoffset(&u->cudie),
+			   unit_type_name(unit_type));
+		return -EINVAL;
+	}
+	u->encode = !unit_excluded(f, &u->cudie);
+	return 0;
+}
+
+/*
+ * All of a unit's abbreviations, read now: libdw reads them as DIEs need
+ * them, and two threads doing so for one unit (one encoding it, one
+ * following a reference into it) can make it fail with "invalid DWARF".
+ */
+static void unit_read_abbrevs(Dwarf_Die *cudie)
+{
+	Dwarf_Abbrev *ab;
+	size_t off = 0, len;
+
+	while ((ab = dwarf_getabbrev(cudie, off, &len)) &&
+	       ab != DWARF_END_ABBREV && len)
+		off += len;
+}
+
+int units__preload(Dwarf *dbg, const char *path)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf_Die cudie;
+	int r;
+
+	while ((r = dwarf_next_unit(dbg, off, &next, &hsize, NULL, NULL, NULL,
+				    NULL, NULL, NULL)) == 0) {
+		if (!dwarf_offdie(dbg, off + hsize, &cudie))
+			break;
+		unit_read_abbrevs(&cudie);
+		off = next;
+	}
+	if (r <= 0) {
+		msg__error("%s: supplementary file: cannot read the unit at "
+			   "%#llx: %s", path, (unsigned long long)off,
+			   dwarf_errmsg(-1));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Every unit's range and DIE, in file order; prints its errors */
 static int units_collect(const struct dwarf_file *f, struct unit **units,
-			 size_t *n)
+			 size_t *n, bool *partial)
 {
 	Dwarf_Off off = 0, next, abbrev;
 	size_t hsize, cap = 0;
@@ -134,7 +201,10 @@ static int units_collect(const struct dwarf_file *f, struct unit **units,
 		u->abbrev = abbrev;
 		if (!dwarf_offdie(f->dbg, off + hsize, &u->cudie))
 			break;
-		unit_classify(f, u);
+		err = unit_classify(f, u, partial);
+		if (err)
+			return err;
+		unit_read_abbrevs(&u->cudie);
 		(*n)++;
 		off = next;
 	}
@@ -153,8 +223,6 @@ static int unit_merge_one(struct loader *l, const struct unit *u,
 	const struct dwarf_file *f = l->f;
 	int err;
 
-	if (u->unsupported)
-		merge__warn(l->m, WARN_UNIT, u->off);
 	if (!u->encode)
 		return 0;
 	if (out->err) {
@@ -422,8 +490,10 @@ int units__load(struct dwarf_file *f, struct merge *m,
 		l.unit_merged = opts->unit_merged;
 		l.unit_merged_ctx = opts->unit_merged_ctx;
 	}
-	err = units_collect(f, &l.units, &l.nr_units);
-	if (!err && f->types_only && opts && opts->min_roots)
+	err = units_collect(f, &l.units, &l.nr_units, &f->has_partial);
+	/* the scan reads each unit alone: not units that share DIEs (dwz) */
+	if (!err && f->types_only && opts && opts->min_roots &&
+	    !f->has_partial && !f->alt)
 		err = units_subset(&l, nr_threads, opts, &want);
 	f->want = want;
 	if (!err)

@@ -70,11 +70,12 @@ static bool var_maybe_global(Dwarf_Die *die)
 }
 
 /* The subprogram or variable a concrete instance stands for, if any */
-static bool var_origin(struct die_attrs *da, struct die_attrs *oda)
+static bool var_origin(struct cu_enc *e, struct die_attrs *da,
+		       struct die_attrs *oda)
 {
 	Dwarf_Die origin;
 
-	return attrs__ref(da, AS_ABSTRACT_ORIGIN, &origin) &&
+	return cu__ref_die(e, da, AS_ABSTRACT_ORIGIN, &origin) &&
 	       !attrs__read(&origin, oda);
 }
 
@@ -90,7 +91,7 @@ struct var_def {
 };
 
 /* Read the definition; false when it is none or has no address */
-static bool var_read(Dwarf_Die *die, struct var_def *v)
+static bool var_read(struct cu_enc *e, Dwarf_Die *die, struct var_def *v)
 {
 	bool has_spec;
 
@@ -99,7 +100,7 @@ static bool var_read(Dwarf_Die *die, struct var_def *v)
 	v->tda = &v->da;
 	if (attrs__read(die, &v->da))
 		return false;
-	has_spec = attrs__ref(&v->da, AS_SPECIFICATION, &v->decl_die);
+	has_spec = cu__ref_die(e, &v->da, AS_SPECIFICATION, &v->decl_die);
 	if (attrs__has(&v->da, AS_DECLARATION) ||
 	    !attrs__has(&v->da, AS_LOCATION) ||
 	    !var_address(&v->da.a[AS_LOCATION], &v->addr))
@@ -109,17 +110,17 @@ static bool var_read(Dwarf_Die *die, struct var_def *v)
 			return false;
 		v->tda = &v->oda;
 		v->decl = &v->decl_die;
-	} else if (!attrs__has(&v->da, AS_TYPE) && var_origin(&v->da, &v->oda)) {
+	} else if (!attrs__has(&v->da, AS_TYPE) && var_origin(e, &v->da, &v->oda)) {
 		v->tda = &v->oda;
 	}
 	return true;
 }
 
-static const char *var_name(struct var_def *v)
+static const char *var_name(struct cu_enc *e, struct var_def *v)
 {
-	const char *name = attrs__str(v->tda, AS_NAME);
+	const char *name = cu__str(e, v->tda, AS_NAME);
 
-	return name ? name : attrs__str(&v->da, AS_NAME);
+	return name ? name : cu__str(e, &v->da, AS_NAME);
 }
 
 /* The per-CPU symbol a variable definition lives at, or NULL */
@@ -141,7 +142,7 @@ static const struct obj_sym *var_percpu_symbol(struct cu_enc *e,
 	 * refers to one.
 	 */
 	if (sym && !v->addr) {
-		name = var_name(v);
+		name = var_name(e, v);
 		if (!name || strcmp(name, sym->name))
 			return NULL;
 	}
@@ -223,11 +224,11 @@ static bool var_type(struct cu_enc *e, struct var_def *v, Dwarf_Die *type,
 {
 	Dwarf_Word sz;
 
-	if (!attrs__ref(v->tda, AS_TYPE, type)) {
+	if (!cu__ref_die(e, v->tda, AS_TYPE, type)) {
 		cu__warn(e, WARN_VOID_VAR, dwarf_dieoffset(v->die));
 		return false;
 	}
-	if (dwarf_aggregate_size(type, &sz) || !sz || sz > UINT32_MAX)
+	if (alt__aggregate_size(e->file, type, &sz) || !sz || sz > UINT32_MAX)
 		return false;
 	*size = sz;
 	return true;
@@ -241,7 +242,7 @@ static int var_percpu(struct cu_enc *e, struct var_def *v)
 
 	if (!sym || !var_type(e, v, &type, &size))
 		return 0;
-	return var_emit(e, v, sym->name, dwarf_dieoffset(&type),
+	return var_emit(e, v, sym->name, key_of_die(e->file, &type),
 			e->file->syms.percpu_sec, sym->off, sym->size);
 }
 
@@ -249,7 +250,7 @@ static int var_global(struct cu_enc *e, struct var_def *v, size_t sec)
 {
 	const struct dwarf_syms *s = &e->file->syms;
 	uint64_t off = v->addr - s->secs[sec].addr;
-	const char *name = var_name(v);
+	const char *name = var_name(e, v);
 	Dwarf_Die type;
 	uint32_t size;
 
@@ -260,7 +261,7 @@ static int var_global(struct cu_enc *e, struct var_def *v, size_t sec)
 		return 0;
 	if (!var_type(e, v, &type, &size))
 		return 0;
-	return var_emit(e, v, name, dwarf_dieoffset(&type), sec, off, size);
+	return var_emit(e, v, name, key_of_die(e->file, &type), sec, off, size);
 }
 
 int vars__variable(struct cu_enc *e, Dwarf_Die *die, bool top)
@@ -272,7 +273,7 @@ int vars__variable(struct cu_enc *e, Dwarf_Die *die, bool top)
 
 	if ((!f->vars && !f->global_vars) || !var_maybe_global(die))
 		return 0;
-	if (!var_read(die, &v))
+	if (!var_read(e, die, &v))
 		return 0;
 	sec = syms__sec_at(&f->syms, v.addr);
 	if (!sec)
