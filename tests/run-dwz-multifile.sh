@@ -1,5 +1,5 @@
 #!/bin/bash
-# dwz over shared objects built here from tests/dwz/*.c (dwz refuses ET_REL
+# dwz over shared objects built here from tests/units/*.c (dwz refuses ET_REL
 # files), in the shapes distributions ship:
 #  - multifile (-m): the DIEs the objects share move into a supplementary
 #    file, which each object names in .gnu_debugaltlink (name and build-id)
@@ -16,7 +16,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/test-subr.sh"
 need_cmd gcc dwz readelf objcopy od
 need_tool btfcanon
-src=$top_srcdir/tests/dwz
+src=$top_srcdir/tests/units
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 
 # build DIR DWARF_VERSION [CFLAGS...]: a.so, b.so and c.so in DIR, one per

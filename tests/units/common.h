@@ -1,7 +1,8 @@
-/* Types shared by a.c, b.c and c.c (tests/run-dwz-multifile.sh): dwz moves
- * their DIEs into partial units, and with -m into the supplementary file. */
-#ifndef DWZ_COMMON_H
-#define DWZ_COMMON_H
+/* Types shared by the units of tests/run-dwz-multifile.sh (dwz moves their
+ * DIEs into partial units, with -m into the supplementary file) and of
+ * tests/run-lto.sh (ThinLTO refers to them across units). */
+#ifndef UNITS_COMMON_H
+#define UNITS_COMMON_H
 
 typedef unsigned long long u64;
 typedef unsigned int u32;
