@@ -72,7 +72,7 @@ bad()
 }
 
 # good LABEL INPUT ORACLE [ARGS...]: btfenc ARGS encodes INPUT silently,
-# giving the types of ORACLE (a canonical dump)
+# giving the types of ORACLE (a canonical dump); returns 0 when it encoded
 good()
 {
 	local label=$1 input=$2 ref=$3 out=$tmp/good.btf st
@@ -89,6 +89,7 @@ good()
 		cat "$tmp/good.diff"
 	check "$label: nothing of type void" \
 		sh -c '! grep -qE "[A-Za-z0-9_]:void\b" "$1"' sh "$tmp/good.canon"
+	return 0
 }
 
 # (a) a reference to where no DIE starts, or past the section
@@ -104,7 +105,7 @@ mkdir -p "$tmp/alt"
 if asm alt "$tmp/alt.o" && asm alt-supp "$tmp/alt-supp.o" &&
    ld -shared -o "$tmp/alt/alt.so" "$tmp/alt.o" &&
    ld -shared --build-id=0x$id -o "$tmp/xref-supp.debug" "$tmp/alt-supp.o" &&
-   ld -shared --build-id=0xdeadbeef$(printf '%032d' 0) -o "$tmp/other-supp.debug" "$tmp/alt-supp.o"; then
+   ld -shared --build-id="0xdeadbeef$(printf %032d 0)" -o "$tmp/other-supp.debug" "$tmp/alt-supp.o"; then
 	oracle "$tmp/alt.canon" <<-'EOF'
 	struct T { int x; };
 	struct S { struct T m; };
