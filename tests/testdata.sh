@@ -18,6 +18,7 @@
 #	<version>/modules/<name>.ko	the modules of TESTDATA_MODULES
 #	<version>/VERSION		package name and version
 #	<version>/debian.btf		Debian's .BTF (testdata_ref_btf)
+#	<version>/vmlinux.dwz		vmlinux through dwz (testdata_dwz_vmlinux)
 #	libbpf-tools-<version>/*.bpf.o	CO-RE objects (testdata_bpf_objs)
 
 TESTDATA_KERNEL_META=linux-image-cloud-amd64-dbg
@@ -237,6 +238,46 @@ testdata_ref_btf()
 			return 1
 	fi
 	printf '%s\n' "$kdir/debian.btf"
+}
+
+# dwz rewrites the DWARF into partial units imported where they are used
+# (DW_TAG_partial_unit, DW_TAG_imported_unit), the shape SUSE and the
+# Fedora/RHEL family ship.  The 6.1 vmlinux has 14 million DIEs: above
+# dwz's default limits (10 million for the fast mode, 50 million to give
+# up), so both are raised; that takes about 40 s and 2 GB.  dwz exits 0
+# without writing anything when it finds nothing to share, so the output
+# must exist and differ from the input.
+testdata_make_dwz_vmlinux()
+{
+	local kdir=$1 tmp
+
+	[ -s "$kdir/vmlinux.dwz" ] && return 0
+	rm -f "$kdir"/.vmlinux.dwz.*
+	tmp=$(mktemp "$kdir/.vmlinux.dwz.XXXXXX") || return 1
+	echo "testdata: dwz on $kdir/vmlinux (about 40 s, 2 GB)" >&2
+	if ! dwz -L 100000000 -l 100000000 -o "$tmp" "$kdir/vmlinux" >&2 ||
+	   ! [ -s "$tmp" ] || cmp -s "$tmp" "$kdir/vmlinux"; then
+		rm -f "$tmp"
+		testdata_err "dwz -o ... $kdir/vmlinux failed or changed nothing"
+		return 1
+	fi
+	chmod 644 "$tmp" && mv -f "$tmp" "$kdir/vmlinux.dwz"
+}
+
+# Prints the path of the cloud vmlinux compressed by dwz (single file:
+# partial units and imports, no supplementary file).
+testdata_dwz_vmlinux()
+{
+	local kdir
+
+	command -v dwz >/dev/null 2>&1 || { testdata_err "dwz is not installed"; return 1; }
+	kdir=$(testdata_kernel) || return 1
+	if [ ! -s "$kdir/vmlinux.dwz" ]; then
+		[ -w "$kdir" ] || { testdata_err "cannot write to $kdir"; return 1; }
+		testdata_locked "$kdir/.lock-dwz" testdata_make_dwz_vmlinux "$kdir" ||
+			return 1
+	fi
+	printf '%s\n' "$kdir/vmlinux.dwz"
 }
 
 testdata_libbpf_tools_version()
