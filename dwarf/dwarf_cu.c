@@ -730,6 +730,60 @@ static int cu_apply_fixups(struct cu_enc *e)
 	return 0;
 }
 
+static bool cu_is_chain_kind(unsigned int kind)
+{
+	return kind == BTF_KIND_TYPEDEF || kind == BTF_KIND_CONST ||
+	       kind == BTF_KIND_VOLATILE || kind == BTF_KIND_RESTRICT ||
+	       kind == BTF_KIND_TYPE_TAG;
+}
+
+/* The key of a DIE that local type @id stands for, 0 if none is found */
+static Dwarf_Off cu_key_of_id(struct cu_enc *e, uint32_t id)
+{
+	struct cu_scratch *s = e->s;
+	size_t i;
+
+	for (i = 0; i < s->nr_touched; i++)
+		if (s->map[s->touched[i]] == MAP_ID(id))
+			return e->start + s->touched[i];
+	for (i = 0; i < s->xcap; i++)
+		if (s->xkeys && s->xkeys[i] && s->xvals[i] == MAP_ID(id))
+			return s->xkeys[i];
+	return 0;
+}
+
+/*
+ * A typedef or modifier whose chain leads back to itself describes no
+ * type: refused here, where the DIE can be named.  References across
+ * units make such chains possible in DWARF that reads well unit by unit.
+ * Each record is walked once: 1 marks the chain being followed, 2 one
+ * known to end.
+ */
+static int cu_check_chains(struct cu_enc *e)
+{
+	uint32_t n = btf_table__type_cnt(e->tab), id, t, u;
+	uint8_t *state = calloc(n ? n : 1, 1);
+	int err = 0;
+
+	if (!state)
+		return -ENOMEM;
+	for (id = 1; id < n && !err; id++) {
+		for (t = id; t && t < n && !state[t] &&
+		     cu_is_chain_kind(btf_kind(btf_table__type(e->tab, t)));
+		     t = btf_table__type(e->tab, t)->type)
+			state[t] = 1;
+		if (t && t < n && state[t] == 1)
+			err = cu__error_at(e, cu_key_of_id(e, t), -ELOOP,
+					   "a chain of typedef and modifier "
+					   "types loops back on itself");
+		for (u = id; u && u < n && state[u] == 1;
+		     u = btf_table__type(e->tab, u)->type)
+			state[u] = 2;
+	}
+	free(state);
+	return err;
+}
+
 static int cu_prepare(struct cu_enc *e, Dwarf_Off off, Dwarf_Off next_off)
 {
 	struct cu_scratch *s = e->s;
@@ -817,6 +871,8 @@ static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
 		err = cu_apply_fixups(&e);
 	if (!err)
 		err = e.failed;
+	if (!err)
+		err = cu_check_chains(&e);
 	if (!err)
 		err = funcs__finish_unit(&e);
 	if (err && !out->errmsg)

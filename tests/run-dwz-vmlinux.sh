@@ -4,7 +4,7 @@
 # DW_TAG_imported_unit, and references into them become DW_FORM_ref_addr),
 # as SUSE and the Fedora/RHEL family ship kernel debug info.  dwz changes
 # how the DWARF is laid out, not what it says: btfenc must give the same
-# BTF as from the original file, byte for byte, at -j1 and -j2, and --min
+# types as from the original file, the same bytes at -j1 and -j2, and --min
 # of the libbpf-tools objects must give the same bytes from either file.
 # A reader that skips the partial units, or reads a reference into them as
 # void, gives several times more types instead.
@@ -60,11 +60,12 @@ if [ -s "$tmp/dwz-j1.btf" ] && [ -s "$tmp/dwz-j2.btf" ]; then
 	check "the dwz vmlinux: the same bytes at -j1 and -j2" \
 		cmp "$tmp/dwz-j1.btf" "$tmp/dwz-j2.btf"
 fi
-# Type IDs follow the order of the units and of the DIEs in them, which dwz
-# changes; byte equality asks the reader to number types as if the partial
-# units were still inlined where they are imported.
-check "the dwz vmlinux: the same bytes as the original's" \
-	cmp "$tmp/orig-j1.btf" "$tmp/dwz-j1.btf"
+# The full BTF's bytes are not compared with the original's: type IDs follow
+# the order of the units and of the DIEs in them, and dwz moves the shared
+# DIEs into partial units imported at the top of each unit, so the order in
+# which a unit meets its types is not the original's (nothing in the dwz
+# file says where a moved DIE stood).  What the types are is compared above,
+# and --min, whose output does not depend on type IDs, byte for byte below.
 
 # --min of the libbpf-tools objects, from the DWARF of either file (the
 # subset scan reads a few units: with dwz, the partial units they import)
