@@ -26,7 +26,6 @@
 #include "btf_io.h"
 #include "btf_io_int.h"
 #include "msg.h"
-#include "sha256.h"
 
 /*
  * The most we read into memory or decompress: far above any real BTF,
@@ -462,39 +461,36 @@ int btf_io__write_file(const char *path, const void *buf, size_t len)
 	return io_tmp__commit(&tmp, io__create_mode());
 }
 
-int btf_io__write_raw_opts(const struct btf_table *tab, const char *path,
-			   struct btf_io_out *out)
+int btf_io__encode_raw(const struct btf_table *tab, const char *path, bool gzip,
+		       void **data, size_t *len)
 {
-	void *buf, *gz = NULL;
-	size_t len;
+	void *buf;
 	int err;
 
 	err = io__raw_data(tab, strcmp(path, "-") ? path : "standard output",
-			   &buf, &len);
-	if (err)
+			   &buf, len);
+	if (err || !gzip) {
+		*data = err ? NULL : buf;
 		return err;
-	if (out && out->gzip) {
-		err = io_gzip(buf, len, &gz, &len);
-		free(buf);
-		if (err) {
-			msg__error("%s: cannot compress: %s", path, strerror(-err));
-			return err;
-		}
-		buf = gz;
 	}
-	err = btf_io__write_file(path, buf, len);
-	if (!err && out) {
-		out->bytes = len;
-		if (out->want_sha256)
-			sha256(buf, len, out->sha256);
-	}
+	err = io_gzip(buf, *len, data, len);
 	free(buf);
+	if (err)
+		msg__error("%s: cannot compress: %s", path, strerror(-err));
 	return err;
 }
 
-int btf_io__write_raw(const struct btf_table *tab, const char *path)
+int btf_io__write_raw(const struct btf_table *tab, const char *path, bool gzip)
 {
-	return btf_io__write_raw_opts(tab, path, NULL);
+	void *buf;
+	size_t len;
+	int err;
+
+	err = btf_io__encode_raw(tab, path, gzip, &buf, &len);
+	if (!err)
+		err = btf_io__write_file(path, buf, len);
+	free(buf);
+	return err;
 }
 
 /* What the parser knows of the blob; @swap: it has the other byte order. */
