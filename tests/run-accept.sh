@@ -75,9 +75,6 @@ def _(b):
     for k, off in parse(b)[1:]:
         if k == KINDS['ARRAY']:
             set32(b, off + 16, iid)
-@case('anon-int-bool', True)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 1, (4 << 24) | 8))
 @case('anon-float', True)
 def _(b):
     _, off = first(b, 'FLOAT'); set32(b, off, 0)
@@ -96,107 +93,75 @@ def _(b):
 @case('named-array', False)
 def _(b):
     _, off = first(b, 'ARRAY'); set32(b, off, struct.unpack_from('<I', b, first(b, 'STRUCT')[1])[0])
-@case('int-kflag', False)
-def _(b):
-    _, off = first(b, 'INT'); set32(b, off + 4, info('INT', 0, 1))
-@case('int-vlen', False)
-def _(b):
-    _, off = first(b, 'INT'); set32(b, off + 4, info('INT', 1))
-@case('int-size-3', True)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 3, 24))
-@case('int-bits-0', True)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 4, 0))
-@case('int-two-encodings', False)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 4, (3 << 24) | 32))
-@case('int-bits-over-size', False)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 1, 16))
-@case('int-size-32', True)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 32, 32))
-@case('ptr-kflag', False)
-def _(b):
-    _, off = first(b, 'PTR'); set32(b, off + 4, info('PTR', 0, 1))
 @case('float-size-3', False)
 def _(b):
     _, off = first(b, 'FLOAT'); set32(b, off + 8, 3)
-@case('array-index-struct', False)
-def _(b):
-    sid, _ = first(b, 'STRUCT'); _, off = first(b, 'ARRAY'); set32(b, off + 16, sid)
 @case('anon-struct-member', True)
 def _(b):
     _, off = first(b, 'STRUCT'); set32(b, off + 12, 0)
 @case('int-size-3-named', True)
 def _(b):
     append_type(b, struct.pack('<IIII', struct.unpack_from('<I', b, first(b, 'INT')[1])[0], info('INT'), 3, 24))
-@case('int-encoding-8', False)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 4, (8 << 24) | 32))
-@case('int-offset-bits', True)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 4, (4 << 16) | 28))
-@case('int-offset-over-size', False)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 4, (8 << 16) | 32))
-@case('int-bits-129', False)
-def _(b):
-    append_type(b, struct.pack('<IIII', 0, info('INT'), 32, 129))
-@case('array-kflag', False)
-def _(b):
-    _, off = first(b, 'ARRAY'); set32(b, off + 4, info('ARRAY', 0, 1))
-@case('array-vlen', False)
-def _(b):
-    _, off = first(b, 'ARRAY'); set32(b, off + 4, info('ARRAY', 1))
-@case('typedef-kflag', False)
-def _(b):
-    _, off = first(b, 'TYPEDEF'); set32(b, off + 4, info('TYPEDEF', 0, 1))
-@case('float-kflag', False)
-def _(b):
-    _, off = first(b, 'FLOAT'); set32(b, off + 4, info('FLOAT', 0, 1))
-@case('float-vlen', False)
-def _(b):
-    _, off = first(b, 'FLOAT'); set32(b, off + 4, info('FLOAT', 1))
 @case('func-proto-kflag', False)
 def _(b):
     _, off = first(b, 'FUNC_PROTO'); v = struct.unpack_from('<I', b, off + 4)[0]; set32(b, off + 4, v | (1 << 31))
-@case('array-index-typedef', True)
-def _(b):
-    tid, _ = first(b, 'TYPEDEF'); _, off = first(b, 'ARRAY'); set32(b, off + 16, tid)
 @case('array-index-char', True)
 def _(b):
     for i, (k, o) in enumerate(parse(b)[1:], 1):
         if k == 1 and struct.unpack_from('<I', b, o + 8)[0] == 1:
             _, off = first(b, 'ARRAY'); set32(b, off + 16, i); return
     raise TypeError
-@case('array-index-bitfield-int', False)
-def _(b):
-    iid = append_type(b, struct.pack('<IIII', 0, info('INT'), 4, 3))
-    _, off = first(b, 'ARRAY'); set32(b, off + 16, iid)
-@case('array-index-offset-int', False)
-def _(b):
-    iid = append_type(b, struct.pack('<IIII', 0, info('INT'), 4, (8 << 16) | 8))
-    _, off = first(b, 'ARRAY'); set32(b, off + 16, iid)
-@case('array-index-size-3', False)
-def _(b):
-    iid = append_type(b, struct.pack('<IIII', 0, info('INT'), 3, 24))
-    _, off = first(b, 'ARRAY'); set32(b, off + 16, iid)
-@case('array-index-ptr', False)
-def _(b):
-    pid, _ = first(b, 'PTR'); _, off = first(b, 'ARRAY'); set32(b, off + 16, pid)
-@case('array-index-float', False)
-def _(b):
-    fid, _ = first(b, 'FLOAT'); _, off = first(b, 'ARRAY'); set32(b, off + 16, fid)
-@case('array-index-void', False)
-def _(b):
-    _, off = first(b, 'ARRAY'); set32(b, off + 16, 0)
-@case('array-index-const-int', True)
-def _(b):
-    iid, _ = first(b, 'INT')
-    cid = append_type(b, struct.pack('<III', 0, info('CONST'), iid))
-    _, off = first(b, 'ARRAY'); set32(b, off + 16, cid)
+# an ARRAY's index type set to another type: (case, loads, the type's ID)
+def set_index(b, iid):
+    if iid is None:
+        raise TypeError
+    _, off = first(b, 'ARRAY')
+    set32(b, off + 16, iid)
+def new_int(b, size, data):
+    return append_type(b, struct.pack('<IIII', 0, info('INT'), size, data))
+for name, loads, target in [
+    ('array-index-struct', False, lambda b: first(b, 'STRUCT')[0]),
+    ('array-index-typedef', True, lambda b: first(b, 'TYPEDEF')[0]),
+    ('array-index-bitfield-int', False, lambda b: new_int(b, 4, 3)),
+    ('array-index-offset-int', False, lambda b: new_int(b, 4, (8 << 16) | 8)),
+    ('array-index-size-3', False, lambda b: new_int(b, 3, 24)),
+    ('array-index-ptr', False, lambda b: first(b, 'PTR')[0]),
+    ('array-index-float', False, lambda b: first(b, 'FLOAT')[0]),
+    ('array-index-void', False, lambda b: 0),
+    ('array-index-const-int', True, lambda b: append_type(
+        b, struct.pack('<III', 0, info('CONST'), first(b, 'INT')[0]))),
+]:
+    case(name, loads)(lambda b, target=target: set_index(b, target(b)))
+# an anonymous INT appended: (case, kernel loads, size, int data)
+for name, loads, size, data in [
+    ('anon-int-bool', True, 1, (4 << 24) | 8),
+    ('int-size-3', True, 3, 24),
+    ('int-bits-0', True, 4, 0),
+    ('int-two-encodings', False, 4, (3 << 24) | 32),
+    ('int-bits-over-size', False, 1, 16),
+    ('int-size-32', True, 32, 32),
+    ('int-encoding-8', False, 4, (8 << 24) | 32),
+    ('int-offset-bits', True, 4, (4 << 16) | 28),
+    ('int-offset-over-size', False, 4, (8 << 16) | 32),
+    ('int-bits-129', False, 32, 129),
+]:
+    case(name, loads)(lambda b, size=size, data=data:
+                      append_type(b, struct.pack('<IIII', 0, info('INT'), size, data)))
+# the first type of a kind given a vlen or kind_flag: (case, loads, kind, vlen, kflag)
+for name, loads, kind, vlen, kflag in [
+    ('int-kflag', False, 'INT', 0, 1),
+    ('int-vlen', False, 'INT', 1, 0),
+    ('ptr-kflag', False, 'PTR', 0, 1),
+    ('array-kflag', False, 'ARRAY', 0, 1),
+    ('array-vlen', False, 'ARRAY', 1, 0),
+    ('typedef-kflag', False, 'TYPEDEF', 0, 1),
+    ('float-kflag', False, 'FLOAT', 0, 1),
+    ('float-vlen', False, 'FLOAT', 1, 0),
+]:
+    def set_info(b, kind=kind, vlen=vlen, kflag=kflag):
+        _, off = first(b, kind)
+        set32(b, off + 4, info(kind, vlen, kflag))
+    case(name, loads)(set_info)
 @case('unchanged', True)
 def _(b):
     pass

@@ -87,18 +87,22 @@ check "manifest: k3 same_as k1 (listed first)" grep -q "^$tmp/d/k3.o.btf $tmp/k3
 check "manifest: four entries" [ "$(wc -l <"$tmp/e2")" -eq 4 ]
 check "merged manifest is valid JSON" json_ok "$tmp/d/manifest.json"
 
-# a failing input among good ones: the others and the manifest are written
-echo "not ELF" >"$tmp/bad.o"
-"$BTFENC" --out-dir "$tmp/f" "$tmp/k1.o" "$tmp/bad.o" "$tmp/k3.o" 2>"$tmp/err"
-check "a failing input: exit 1" [ $? -eq 1 ]
-check "a failing input: named" grep -q "bad.o: not an ELF file" "$tmp/err"
-check "a failing input: the others written" [ -s "$tmp/f/k1.o.btf" -a -s "$tmp/f/k3.o.btf" ]
-check "a failing input: no output for it" [ ! -e "$tmp/f/bad.o.btf" ]
-check "a failing input: in the manifest" grep -q "\"input\": \"$tmp/bad.o\", \"error\": true" "$tmp/f/manifest.json"
-# fixed in a rerun: the error entry goes
-gcc -g -c "$tmp/b.c" -o "$tmp/bad.o"
-check "rerun of the fixed input" "$BTFENC" --out-dir "$tmp/f" "$tmp/bad.o"
+# a failing kernel among good ones in a BTFHub batch, one that fails only
+# when written (its output path is taken by a directory): the others and
+# the manifest are written, and a rerun that succeeds drops the error
+mkdir -p "$tmp/fi/x86_64" "$tmp/f/u/1/x86_64/5.4.0-2-generic.btf"
+cp "$tmp/a.btf" "$tmp/fi/x86_64/5.4.0-1-generic.btf"
+cp "$tmp/b.btf" "$tmp/fi/x86_64/5.4.0-2-generic.btf"
+cp "$tmp/a.btf" "$tmp/fi/x86_64/5.4.0-3-generic.btf"
+"$BTFENC" --out-dir "$tmp/f" --btfhub u/1 "$tmp/fi/x86_64/5.4.0-"{1,2,3}-generic.btf 2>"$tmp/err"
+check "a failing kernel: exit 1" [ $? -eq 1 ]
+check "a failing kernel: its output named" grep -q "5.4.0-2-generic.btf: cannot write: Is a directory" "$tmp/err"
+check "a failing kernel: the others written" [ -s "$tmp/f/u/1/x86_64/5.4.0-1-generic.btf" -a -s "$tmp/f/u/1/x86_64/5.4.0-3-generic.btf" ]
+check "a failing kernel: in the manifest" grep -q "\"input\": \"$tmp/fi/x86_64/5.4.0-2-generic.btf\", \"error\": true" "$tmp/f/manifest.json"
+rmdir "$tmp/f/u/1/x86_64/5.4.0-2-generic.btf"
+check "rerun of the failed kernel" "$BTFENC" --out-dir "$tmp/f" --btfhub u/1 "$tmp/fi/x86_64/5.4.0-2-generic.btf"
 check "the error entry is gone" bash -c "! grep -q '\"error\"' '$tmp/f/manifest.json'"
+check "three kernels listed" [ "$(entries "$tmp/f" | wc -l)" -eq 3 ]
 
 # a manifest btfenc cannot read is not overwritten
 mkdir "$tmp/m"
