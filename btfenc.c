@@ -86,12 +86,15 @@ static void usage(FILE *f)
 "      --min OBJ       keep only the types and members the CO-RE relocations\n"
 "                      of the BPF object OBJ need; repeat it, or list more\n"
 "                      objects before INPUT\n"
-"      --out-dir DIR   write DIR/<input name>.btf for each INPUT (objects are\n"
-"                      read once for all inputs)\n"
-"      --btfhub DISTRO/VERSION\n"
+"      --out-dir DIR   write DIR/NAME.btf for each INPUT (NAME: its file name\n"
+"                      without .btf or .btf.gz), creating DIR, and list them in\n"
+"                      DIR/manifest.json, merged with the one there; identical\n"
+"                      outputs are one file (hard links); objects are read once\n"
+"      --btfhub DISTRO/VERSION[/ARCH]\n"
 "                      with --out-dir: BTFHub's layout,\n"
 "                      DIR/DISTRO/VERSION/ARCH/RELEASE.btf, the release read\n"
-"                      from each kernel's banner\n"
+"                      from each kernel's banner, or for raw BTF from its file\n"
+"                      name, ARCH for raw BTF from its directory's name\n"
 "      --gzip          gzip the output (also implied by -o NAME.gz)\n"
 "      --dump FILE     print the types of FILE (raw BTF or an ELF's .BTF) one\n"
 "                      per line, as bpftool's raw format\n"
@@ -225,7 +228,7 @@ static int check_args(const struct btfenc_opts *o)
 	if (o->btfhub && !o->out_dir)
 		return usage_error("--btfhub goes with --out-dir");
 	if (o->btfhub && (!strchr(o->btfhub, '/') || strstr(o->btfhub, "..")))
-		return usage_error("--btfhub takes DISTRO/VERSION, e.g. ubuntu/20.04");
+		return usage_error("--btfhub takes DISTRO/VERSION[/ARCH], e.g. ubuntu/20.04");
 	if (o->in_place && o->gzip)
 		return usage_error("-J and --gzip exclude each other");
 	/* the module's split BTF and its distilled base are two sections */
@@ -772,25 +775,35 @@ static int write_distilled(const char *input, const struct btf_table *tab)
 	return err;
 }
 
+/* In a batch: the bytes, then the batch writes or links them */
+static int write_batch(struct run *r, const char *input, struct btf_table *tab,
+		       const char *path)
+{
+	void *buf;
+	size_t len;
+	int err;
+
+	err = btf_io__encode_raw(tab, path, r->o->gzip, &buf, &len);
+	if (!err)
+		err = batch__write(r->batch, input, path, buf, len,
+				   btf_table__nr_own(tab));
+	free(buf);
+	return err;
+}
+
 static int write_output(struct run *r, const char *input, struct btf_table *tab,
 			const char *path)
 {
 	const struct btfenc_opts *o = r->o;
-	struct btf_io_out out = {
-		.gzip = o->gzip || (path && ends_with(path, ".gz")),
-		.want_sha256 = r->batch != NULL,
-	};
-	int err;
 
 	if (o->in_place && r->base && (o->features & BTF_FEAT_DISTILLED_BASE))
 		return write_distilled(input, tab);
 	if (o->in_place)
 		return btf_io__write_elf(tab, input);
-	err = btf_io__write_raw_opts(tab, path ? path : "-", &out);
-	if (!err && r->batch)
-		err = batch__record(r->batch, input, path, btf_table__nr_own(tab),
-				    out.bytes, out.sha256);
-	return err;
+	if (r->batch)
+		return write_batch(r, input, tab, path);
+	return btf_io__write_raw(tab, path ? path : "-",
+				 o->gzip || (path && ends_with(path, ".gz")));
 }
 
 static int run_one(struct run *r, const char *input)
@@ -810,7 +823,7 @@ static int run_one(struct run *r, const char *input)
 	if (!err)
 		err = write_output(r, input, tab, path ? path : o->output);
 	if (err && r->batch)
-		batch__record(r->batch, input, NULL, 0, 0, NULL);
+		batch__fail(r->batch, input);
 	stats_phase(r, input, "write");
 	free(path);
 	btf_table__free(tab);
@@ -880,7 +893,7 @@ static int run_encode(const struct btfenc_opts *o)
 		err = load_objects(&r);
 	if (!err && o->out_dir) {
 		r.batch = batch__new(o->out_dir, o->btfhub, o->gzip);
-		err = r.batch ? 0 : -ENOMEM;
+		err = r.batch ? 0 : -errno;
 	}
 	stats_phase(&r, "objects", "read");
 	/* in a batch, one bad input does not stop the others */

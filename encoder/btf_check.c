@@ -4,6 +4,12 @@
  * Documentation/bpf/btf.rst that need no layout computation.  Used on every
  * BTF we read, so later stages may trust IDs, names and vlen.
  *
+ * What is accepted follows the kernel's verifier (kernel/bpf/btf.c, the
+ * *_check_meta functions), which is stricter than libbpf's btf__parse:
+ * BTF the kernel loads is read, whatever wrote it.  Old pahole versions
+ * left INTs without a name (an ARRAY's index type), which the kernel and
+ * libbpf accept; typedefs, FWDs, functions and variables need one.
+ *
  * Then reference loops, which the kernel rejects too: a type that contains
  * itself by value (a struct member, array element, typedef or modifier
  * chain leading back to it), and a chain of pointers, typedefs and
@@ -47,9 +53,9 @@ static int check_str(uint32_t *off, void *ctx)
 static bool name_required(unsigned int kind)
 {
 	switch (kind) {
-	case BTF_KIND_INT: case BTF_KIND_FWD: case BTF_KIND_TYPEDEF:
-	case BTF_KIND_FUNC: case BTF_KIND_VAR: case BTF_KIND_DATASEC:
-	case BTF_KIND_FLOAT: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_FWD: case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC:
+	case BTF_KIND_VAR: case BTF_KIND_DATASEC: case BTF_KIND_DECL_TAG:
+	case BTF_KIND_TYPE_TAG:
 		return true;
 	default:
 		return false;
@@ -67,20 +73,67 @@ static bool name_forbidden(unsigned int kind)
 	}
 }
 
+/* Kinds whose kind_flag means nothing: the kernel refuses it set */
+static bool kflag_forbidden(unsigned int kind)
+{
+	switch (kind) {
+	case BTF_KIND_INT: case BTF_KIND_PTR: case BTF_KIND_ARRAY:
+	case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT: case BTF_KIND_FUNC_PROTO: case BTF_KIND_VAR:
+	case BTF_KIND_DATASEC: case BTF_KIND_FLOAT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* As the kernel: any size that holds the bits, one encoding it knows */
 static const char *check_int(const struct btf_type *t)
 {
 	unsigned int enc = btf_int_encoding(t);
+	unsigned int bits = btf_int_offset(t) + btf_int_bits(t);
 
-	if (btf_int_data(t) & 0xf0000000u || btf_int_bits(t) > 128)
+	if (btf_int_data(t) & 0xf0000000u || bits > 128)
 		return "INT with bad encoding data";
-	if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8 &&
-	    t->size != 16)
-		return "INT with bad size";
-	if (btf_int_offset(t) + btf_int_bits(t) > t->size * 8)
+	if ((bits + 7) / 8 > t->size)
 		return "INT bits exceed its size";
-	if (enc & (enc - 1))
-		return "INT with more than one encoding";
+	if (enc && enc != BTF_INT_SIGNED && enc != BTF_INT_CHAR && enc != BTF_INT_BOOL)
+		return "INT with an unknown encoding";
 	return NULL;
+}
+
+/* A whole number of bytes, a power of two, no bit offset */
+static bool int_is_regular(const struct btf_type *t)
+{
+	unsigned int bits = btf_int_bits(t), bytes = bits / 8;
+
+	return btf_kind(t) == BTF_KIND_INT && !(bits % 8) && !btf_int_offset(t) &&
+	       bytes == t->size && bytes && !(bytes & (bytes - 1));
+}
+
+/*
+ * The kernel resolves an ARRAY's index type through typedefs and
+ * modifiers (at most 32 of them) to such an INT.  A chain may still loop
+ * here (loops are checked later): the hop limit ends it.
+ */
+static const char *check_array_index(const struct btf_table *tab,
+				     const struct btf_type *t)
+{
+	const struct btf_type *r = btf_table__type(tab, btf_array(t)->index_type);
+	int hops;
+
+	for (hops = 0; r && hops < 32; hops++) {
+		switch (btf_kind(r)) {
+		case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
+		case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
+			r = btf_table__type(tab, r->type);
+			continue;
+		default:
+			break;
+		}
+		break;
+	}
+	return r && int_is_regular(r) ? NULL : "ARRAY index type is not an integer";
 }
 
 static const char *check_kind(const struct btf_table *tab,
@@ -91,6 +144,8 @@ static const char *check_kind(const struct btf_table *tab,
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
 		return check_int(t);
+	case BTF_KIND_ARRAY:
+		return check_array_index(tab, t);
 	case BTF_KIND_FLOAT:
 		if (t->size != 2 && t->size != 4 && t->size != 8 &&
 		    t->size != 12 && t->size != 16)
@@ -115,15 +170,40 @@ static const char *check_kind(const struct btf_table *tab,
 		if (btf_decl_tag(t)->component_idx < -1)
 			return "DECL_TAG with bad component index";
 		return NULL;
-	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
-	case BTF_KIND_FWD:
-		if (btf_vlen(t))
-			return "non-zero vlen";
-		return NULL;
 	default:
 		return NULL;
 	}
+}
+
+static bool vlen_forbidden(unsigned int kind)
+{
+	switch (kind) {
+	case BTF_KIND_INT: case BTF_KIND_PTR: case BTF_KIND_ARRAY:
+	case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_FWD:
+	case BTF_KIND_VAR: case BTF_KIND_FLOAT: case BTF_KIND_DECL_TAG:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* What every kind is checked for: its name, vlen and kind_flag */
+static const char *check_info(const struct btf_table *tab,
+			      const struct btf_type *t)
+{
+	unsigned int kind = btf_kind(t);
+	const char *name = btf_table__str(tab, t->name_off);
+
+	if (name_required(kind) && !*name)
+		return "missing name";
+	if (name_forbidden(kind) && *name)
+		return "name on a kind that cannot have one";
+	if (vlen_forbidden(kind) && btf_vlen(t))
+		return "non-zero vlen";
+	if (kflag_forbidden(kind) && btf_kflag(t))
+		return "kind_flag set on a kind that has none";
+	return NULL;
 }
 
 static bool is_ref_kind(unsigned int kind)
@@ -275,7 +355,6 @@ int btf_table__check(const struct btf_table *tab, uint32_t *bad_id,
 		/* the visitors only read through the pointer here */
 		struct btf_type *t = (struct btf_type *)btf_table__type(tab, id);
 		unsigned int kind = btf_kind(t);
-		const char *name;
 
 		*bad_id = id;
 		if (kind == BTF_KIND_UNKN || kind >= BTF_KIND_NR) {
@@ -287,16 +366,9 @@ int btf_table__check(const struct btf_table *tab, uint32_t *bad_id,
 			*what = c.what;
 			return -EINVAL;
 		}
-		name = btf_table__str(tab, t->name_off);
-		if (name_required(kind) && !*name) {
-			*what = "missing name";
-			return -EINVAL;
-		}
-		if (name_forbidden(kind) && *name) {
-			*what = "name on a kind that cannot have one";
-			return -EINVAL;
-		}
-		*what = check_kind(tab, t);
+		*what = check_info(tab, t);
+		if (!*what)
+			*what = check_kind(tab, t);
 		if (*what)
 			return -EINVAL;
 	}

@@ -26,7 +26,6 @@
 #include "btf_io.h"
 #include "btf_io_int.h"
 #include "msg.h"
-#include "sha256.h"
 
 /*
  * The most we read into memory or decompress: far above any real BTF,
@@ -84,18 +83,74 @@ mode_t io__create_mode(void)
 	return 0644 & ~io_umask();
 }
 
-/* Write to the file a symlink names rather than replace the symlink. */
-static char *io_resolve(const char *target)
+/* @link's contents, read relative to the directory of @path */
+static char *io_link_target(const char *path)
 {
-	struct stat st;
-	char *real;
+	const char *slash = strrchr(path, '/');
+	char buf[PATH_MAX], *out;
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
 
-	if (!lstat(target, &st) && S_ISLNK(st.st_mode)) {
-		real = realpath(target, NULL);
-		if (real)
-			return real;
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	if (buf[0] == '/' || !slash)
+		return strdup(buf);
+	if (asprintf(&out, "%.*s%s", (int)(slash - path + 1), path, buf) < 0)
+		return NULL;
+	return out;
+}
+
+/* "/dev/fd/N" or "/proc/self/fd/N": descriptor N, else -1 */
+static int io_fd_path(const char *path)
+{
+	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/" };
+	char *end;
+	size_t i;
+	long fd;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (strncmp(path, dirs[i], strlen(dirs[i])))
+			continue;
+		fd = strtol(path + strlen(dirs[i]), &end, 10);
+		if (end != path + strlen(dirs[i]) && !*end && fd >= 0 && fd < INT_MAX)
+			return fd;
 	}
-	return strdup(target);
+	return -1;
+}
+
+/*
+ * Where writing @target goes.  A symlink chain is followed to its last
+ * name, existing or not (a dangling link gets its target created), so
+ * that the rename replaces that file and leaves the links alone.  A chain
+ * through /dev/fd/N or /proc/self/fd/N (/dev/stdout) is descriptor N
+ * (*@fd), written as it is: the shell may have opened it for appending.
+ */
+static int io_resolve(const char *target, char **out, int *fd)
+{
+	char *cur = strdup(target), *next;
+	struct stat st;
+	int hops;
+
+	*fd = -1;
+	for (hops = 0; cur; hops++) {
+		*fd = io_fd_path(cur);
+		if (*fd >= 0 || lstat(cur, &st) || !S_ISLNK(st.st_mode)) {
+			*out = cur;
+			return 0;
+		}
+		if (hops == 40) {
+			free(cur);
+			return -ELOOP;
+		}
+		next = io_link_target(cur);
+		if (!next && errno != ENOMEM) {
+			free(cur);
+			return -errno;
+		}
+		free(cur);
+		cur = next;
+	}
+	return -ENOMEM;
 }
 
 static char *io_tmp_name(const char *target)
@@ -147,30 +202,53 @@ void btf_io__cleanup_on_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+/*
+ * A target that is not a regular file (a device, a FIFO, /dev/stdout) is
+ * written through: replacing it would turn /dev/null into a file, and a
+ * FIFO's reader would never see the bytes.  Such a target was never a
+ * file the run could leave half written.
+ */
+static int io_tmp_through(struct io_tmp *tmp, int fd)
+{
+	tmp->through = true;
+	tmp->borrowed = fd >= 0;
+	tmp->fd = fd >= 0 ? fd : open(tmp->target, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	return tmp->fd < 0 ? -errno : 0;
+}
+
+static int io_tmp_create(struct io_tmp *tmp)
+{
+	tmp->path = io_tmp_name(tmp->target);
+	if (!tmp->path)
+		return -ENOMEM;
+	tmp->fd = mkostemp(tmp->path, O_CLOEXEC);
+	if (tmp->fd < 0) {
+		free(tmp->path);
+		tmp->path = NULL;
+		return -errno;
+	}
+	io_tmp_track(tmp->path);
+	return 0;
+}
+
 int io_tmp__open(struct io_tmp *tmp, const char *target)
 {
-	int err = -ENOMEM;
+	struct stat st;
+	int err, fd;
 
 	memset(tmp, 0, sizeof(*tmp));
 	tmp->fd = -1;
-	tmp->target = io_resolve(target);
-	if (!tmp->target)
-		goto err;
-	tmp->path = io_tmp_name(tmp->target);
-	if (!tmp->path)
-		goto err;
-	tmp->fd = mkostemp(tmp->path, O_CLOEXEC);
-	if (tmp->fd >= 0)
-		io_tmp_track(tmp->path);
-	if (tmp->fd < 0) {
-		err = -errno;
-		free(tmp->path);
-		tmp->path = NULL;
-		goto err;
-	}
-	return 0;
-err:
-	msg__error("%s: cannot write: %s", target, strerror(-err));
+	err = io_resolve(target, &tmp->target, &fd);
+	if (!err && (fd >= 0 || (!stat(tmp->target, &st) && !S_ISREG(st.st_mode))))
+		err = io_tmp_through(tmp, fd);
+	else if (!err)
+		err = io_tmp_create(tmp);
+	if (!err)
+		return 0;
+	if (tmp->target && strcmp(tmp->target, target))
+		msg__error("%s: cannot write %s: %s", target, tmp->target, strerror(-err));
+	else
+		msg__error("%s: cannot write: %s", target, strerror(-err));
 	io_tmp__discard(tmp);
 	return err;
 }
@@ -179,7 +257,7 @@ void io_tmp__discard(struct io_tmp *tmp)
 {
 	if (tmp->path)
 		io_tmp_track(NULL);
-	if (tmp->fd >= 0)
+	if (tmp->fd >= 0 && !tmp->borrowed)
 		close(tmp->fd);
 	if (tmp->path)
 		unlink(tmp->path);
@@ -190,10 +268,25 @@ void io_tmp__discard(struct io_tmp *tmp)
 	tmp->target = NULL;
 }
 
+/* Written through: only close() has something left to report */
+static int io_tmp_finish_through(struct io_tmp *tmp)
+{
+	int err = 0;
+
+	if (!tmp->borrowed && close(tmp->fd))
+		err = -errno;
+	tmp->fd = -1;
+	return err;
+}
+
 int io_tmp__commit(struct io_tmp *tmp, mode_t mode)
 {
 	int err = 0;
 
+	if (tmp->through) {
+		err = io_tmp_finish_through(tmp);
+		goto out;
+	}
 	if (fchmod(tmp->fd, mode) || fsync(tmp->fd))
 		err = -errno;
 	/* close() reports delayed write errors of some file systems */
@@ -205,15 +298,15 @@ int io_tmp__commit(struct io_tmp *tmp, mode_t mode)
 		if (rename(tmp->path, tmp->target))
 			err = -errno;
 	}
-	if (err) {
-		msg__error("%s: cannot write: %s", tmp->target, strerror(-err));
-		io_tmp__discard(tmp);
-		return err;
+	if (!err) {
+		free(tmp->path);
+		tmp->path = NULL;
 	}
-	free(tmp->path);
-	tmp->path = NULL;
+out:
+	if (err)
+		msg__error("%s: cannot write: %s", tmp->target, strerror(-err));
 	io_tmp__discard(tmp);
-	return 0;
+	return err;
 }
 
 /*
@@ -368,39 +461,36 @@ int btf_io__write_file(const char *path, const void *buf, size_t len)
 	return io_tmp__commit(&tmp, io__create_mode());
 }
 
-int btf_io__write_raw_opts(const struct btf_table *tab, const char *path,
-			   struct btf_io_out *out)
+int btf_io__encode_raw(const struct btf_table *tab, const char *path, bool gzip,
+		       void **data, size_t *len)
 {
-	void *buf, *gz = NULL;
-	size_t len;
+	void *buf;
 	int err;
 
 	err = io__raw_data(tab, strcmp(path, "-") ? path : "standard output",
-			   &buf, &len);
-	if (err)
+			   &buf, len);
+	if (err || !gzip) {
+		*data = err ? NULL : buf;
 		return err;
-	if (out && out->gzip) {
-		err = io_gzip(buf, len, &gz, &len);
-		free(buf);
-		if (err) {
-			msg__error("%s: cannot compress: %s", path, strerror(-err));
-			return err;
-		}
-		buf = gz;
 	}
-	err = btf_io__write_file(path, buf, len);
-	if (!err && out) {
-		out->bytes = len;
-		if (out->want_sha256)
-			sha256(buf, len, out->sha256);
-	}
+	err = io_gzip(buf, *len, data, len);
 	free(buf);
+	if (err)
+		msg__error("%s: cannot compress: %s", path, strerror(-err));
 	return err;
 }
 
-int btf_io__write_raw(const struct btf_table *tab, const char *path)
+int btf_io__write_raw(const struct btf_table *tab, const char *path, bool gzip)
 {
-	return btf_io__write_raw_opts(tab, path, NULL);
+	void *buf;
+	size_t len;
+	int err;
+
+	err = btf_io__encode_raw(tab, path, gzip, &buf, &len);
+	if (!err)
+		err = btf_io__write_file(path, buf, len);
+	free(buf);
+	return err;
 }
 
 /* What the parser knows of the blob; @swap: it has the other byte order. */

@@ -20,21 +20,20 @@
 /* The raw BTF blob (header, types, strings), native-endian; caller frees. */
 int btf_io__raw_data(const struct btf_table *tab, void **data, size_t *len);
 
+/*
+ * The bytes of a raw BTF output for @path (named in messages), gzipped
+ * (deterministically) when @gzip; the caller frees *@data.
+ */
+int btf_io__encode_raw(const struct btf_table *tab, const char *path, bool gzip,
+		       void **data, size_t *len);
+
 /* Write raw BTF to @path atomically, or to stdout when @path is "-". */
-int btf_io__write_raw(const struct btf_table *tab, const char *path);
+int btf_io__write_raw(const struct btf_table *tab, const char *path, bool gzip);
 
-struct btf_io_out {
-	bool gzip;			/* in: gzip it (deterministically) */
-	bool want_sha256;		/* in: fill in sha256 */
-	size_t bytes;			/* out: bytes written */
-	unsigned char sha256[32];	/* out: SHA-256 of those bytes */
-};
-
-/* btf_io__write_raw, optionally gzipped, reporting size and checksum */
-int btf_io__write_raw_opts(const struct btf_table *tab, const char *path,
-			   struct btf_io_out *out);
-
-/* Write @len bytes to @path atomically ("-": stdout); prints errors */
+/*
+ * Write @len bytes to @path atomically ("-": stdout); a symlink's last
+ * target is replaced, a device or FIFO written through.  Prints errors.
+ */
 int btf_io__write_file(const char *path, const void *buf, size_t len);
 
 /*

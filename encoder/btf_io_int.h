@@ -6,10 +6,13 @@
  * A struct io_tmp is opened beside its target (same directory, so rename()
  * is atomic), written, then either committed (fsync, fchmod, rename) or
  * discarded (unlinked).  Both print the message naming the target on error.
+ * A symlink's last target is the file replaced; a target that is not a
+ * regular file (device, FIFO, /dev/stdout) is written through instead.
  */
 #ifndef BTFENC_BTF_IO_INT_H
 #define BTFENC_BTF_IO_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -19,6 +22,8 @@ struct io_tmp {
 	char *target;	/* the file to replace (symlinks resolved) */
 	char *path;	/* the temporary beside it */
 	int fd;
+	bool through;	/* not a regular file: written directly, no temporary */
+	bool borrowed;	/* @fd is the caller's (/dev/stdout): never closed */
 };
 
 /* Create the temporary beside @target; prints and returns -errno. */
