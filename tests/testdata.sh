@@ -463,9 +463,11 @@ testdata_kernel_scripts()
 }
 
 # Prints a directory holding the TESTDATA_KERNEL_SCRIPTS of the newest
-# linux-source-<M.m> apt has whose kernel computes pahole's flags in
+# linux-source-6.<m> apt has whose kernel computes pahole's flags in
 # scripts/Makefile.btf (6.8 and later, --btf_features), whatever kernel
-# the tests encode: the layout of newer kernel builds.
+# the tests encode: the layout of newer 6.x kernel builds.  7.x moved the
+# BTF steps to scripts/gen-btf.sh; where apt also has sid's 7.x sources,
+# they are for the tests of 7.x kernels, not for this one.
 testdata_kernel_scripts_btf_features()
 {
 	local dir pkg ver v
@@ -473,9 +475,9 @@ testdata_kernel_scripts_btf_features()
 	dir=$(testdata_dir)
 	mkdir -p "$dir" 2>/dev/null
 	pkg=$(apt-cache pkgnames linux-source- 2>/dev/null |
-	      grep -E '^linux-source-[0-9]+\.[0-9]+$' | sort -V | tail -n 1)
+	      grep -E '^linux-source-6\.[0-9]+$' | sort -V | tail -n 1)
 	case ${pkg#linux-source-} in
-	[0-5].* | 6.[0-7]) pkg= ;;
+	6.[0-7]) pkg= ;;
 	esac
 	if [ -n "$pkg" ]; then
 		ver=$(apt-cache policy "$pkg" 2>/dev/null |
@@ -483,7 +485,7 @@ testdata_kernel_scripts_btf_features()
 		[ "$ver" = "(none)" ] && ver=
 	fi
 	if [ -z "$pkg" ] || [ -z "$ver" ]; then
-		v=$(printf '%s\n' "$dir"/linux-source-*/scripts/Makefile.btf | sort -V | tail -n 1)
+		v=$(printf '%s\n' "$dir"/linux-source-6.*/scripts/Makefile.btf | sort -V | tail -n 1)
 		if [ -f "$v" ] && [ -f "${v%/scripts/Makefile.btf}/PACKAGE" ]; then
 			printf '%s\n' "${v%/scripts/Makefile.btf}"
 			return 0
