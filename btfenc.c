@@ -44,6 +44,7 @@ enum {
 	OPT_BTFHUB,
 	OPT_SUPPLEMENTARY,
 	OPT_DEBUG_DIR,
+	OPT_ARRAYS,
 };
 
 static const struct option long_opts[] = {
@@ -59,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "btfhub", required_argument, NULL, OPT_BTFHUB },
 	{ "supplementary", required_argument, NULL, OPT_SUPPLEMENTARY },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
+	{ "arrays", required_argument, NULL, OPT_ARRAYS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -107,6 +109,10 @@ static void usage(FILE *f)
 "                      float, decl_tag, type_tag, var, global_var,\n"
 "                      optimized_func, consistent_func, decl_tag_kfuncs,\n"
 "                      distilled_base (see btfenc(1))\n"
+"      --arrays MODE   multi-dimensional arrays: nested (int a[2][3] as\n"
+"                      ARRAY(2) of ARRAY(3), as pahole 1.32 and Linux 7.x)\n"
+"                      or flat (ARRAY(6), as pahole up to 1.31); default:\n"
+"                      nested, or with --base as the base has them\n"
 "      --supplementary FILE\n"
 "                      the dwz supplementary file of INPUT (default: the\n"
 "                      one its .gnu_debugaltlink or .debug_sup names, looked\n"
@@ -142,6 +148,7 @@ int btfenc__parse_jobs(const char *s, int *out)
 
 static bool is_bpf_object(const char *path);
 static int check_args(const struct btfenc_opts *o);
+static int usage_error(const char *what);
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, struct btfenc_opts *o)
@@ -170,6 +177,14 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		case OPT_BTFHUB: o->btfhub = optarg; break;
 		case OPT_SUPPLEMENTARY: o->supplementary = optarg; break;
 		case OPT_DEBUG_DIR: o->debug_dir = optarg; break;
+		case OPT_ARRAYS:
+			if (!strcmp(optarg, "nested"))
+				o->arrays = ARRAYS_NESTED;
+			else if (!strcmp(optarg, "flat"))
+				o->arrays = ARRAYS_FLAT;
+			else
+				return usage_error("--arrays takes nested or flat");
+			break;
 		case OPT_FEATURES:
 			if (btfenc__parse_features(optarg, &o->features, true))
 				return EXIT_USAGE;
@@ -601,6 +616,45 @@ static void stats_subset(const char *input, const struct dwarf_subset *s)
 }
 
 /*
+ * Whether @tab's arrays are flat: it has arrays and none of an array (a
+ * kernel's BTF always has multi-dimensional arrays, nested or not)
+ */
+static bool table_arrays_flat(const struct btf_table *tab)
+{
+	uint32_t id, n = btf_table__type_cnt(tab);
+	const struct btf_type *t;
+	bool arrays = false;
+
+	for (id = 1; id < n; id++) {
+		t = btf_table__type(tab, id);
+		if (btf_kind(t) != BTF_KIND_ARRAY)
+			continue;
+		arrays = true;
+		t = btf_table__type(tab, ((const struct btf_array *)(t + 1))->type);
+		if (t && btf_kind(t) == BTF_KIND_ARRAY)
+			return false;
+	}
+	return arrays;
+}
+
+/*
+ * Split BTF must describe its arrays as the base does, or no type of the
+ * base that holds one deduplicates against it
+ */
+static bool arrays_flat(const struct run *r)
+{
+	bool flat;
+
+	if (r->o->arrays != ARRAYS_AUTO)
+		return r->o->arrays == ARRAYS_FLAT;
+	flat = r->base && table_arrays_flat(r->base);
+	if (flat)
+		msg__info("%s: its arrays are flat: so are the ones encoded "
+			  "on it (--arrays=flat)", r->o->base);
+	return flat;
+}
+
+/*
  * DWARF -> table: read, downgrade to the chosen features, dedup.  With
  * several threads, dedup starts on the units already read while later ones
  * are being read (a dedup stream: the merging thread does it, the others
@@ -616,6 +670,7 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		.lang_exclude = r->o->lang_exclude,
 		.supplementary = r->o->supplementary,
 		.debug_dir = r->o->debug_dir,
+		.flat_arrays = arrays_flat(r),
 		/* minimizing a kernel: see minimize__types_suffice */
 		.types_only = r->nr_objs && r->types_suffice && !r->base,
 	};

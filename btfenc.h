@@ -11,6 +11,13 @@ enum {
 	EXIT_USAGE = 2,
 };
 
+/* How DWARF's multi-dimensional arrays are written */
+enum btfenc_arrays {
+	ARRAYS_AUTO,	/* nested, or as the --base has them */
+	ARRAYS_NESTED,	/* int a[2][3]: ARRAY(2) of ARRAY(3), pahole 1.32 */
+	ARRAYS_FLAT,	/* ARRAY(6), as pahole before 1.32 */
+};
+
 struct btfenc_opts {
 	const char **inputs;
 	int nr_inputs;
@@ -29,6 +36,7 @@ struct btfenc_opts {
 	const char *lang_exclude;
 	const char *supplementary;	/* dwz's, for DWARF input */
 	const char *debug_dir;		/* where it is looked for */
+	enum btfenc_arrays arrays;
 };
 
 /*

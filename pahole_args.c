@@ -145,6 +145,8 @@ int btfenc__parse_pahole_args(int argc, char **argv, struct btfenc_opts *o)
 	int c, ret;
 
 	o->features = 0;
+	/* the pahole it stands for, 1.31, flattened multi-dimensional arrays */
+	o->arrays = ARRAYS_FLAT;
 	while ((c = getopt_long(argc, argv, "Jj::qV", pahole_opts, NULL)) != -1) {
 		ret = pahole_opt(c, o, &add, &del, &have_list);
 		if (ret >= 0)

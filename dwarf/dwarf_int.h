@@ -133,6 +133,7 @@ struct dwarf_file {
 	bool consistent_funcs;	/* leave out NAMEs whose prototypes disagree */
 	bool kfunc_tags;	/* bpf_kfunc DECL_TAGs */
 	bool types_only;	/* no FUNC, nor anything only functions need */
+	bool flat_arrays;	/* int a[2][3] as ARRAY(6), as pahole < 1.32 */
 	unsigned int nr_lang_exclude;
 	unsigned int lang_exclude[MAX_LANG_EXCLUDE];	/* DW_LANG_* */
 	bool is_rel;		/* ET_REL: symbol values are section-relative */

@@ -299,6 +299,7 @@ static void file_set_opts(struct dwarf_file *f,
 	f->kfunc_tags = feat & BTF_FEAT_DECL_TAG_KFUNCS;
 	f->select_func = funcs__select_symbol;
 	f->types_only = opts && opts->types_only;
+	f->flat_arrays = opts && opts->flat_arrays;
 	if (f->types_only)
 		f->vars = f->global_vars = f->kfunc_tags = false;
 }

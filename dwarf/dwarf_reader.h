@@ -15,8 +15,9 @@
  * prototype (one per name, chosen across units: see dwarf_fsel.c), after
  * every unit's types; VARs for per-CPU variables (and with global_var for
  * every global variable), one DATASEC per section; bpf_kfunc DECL_TAGs for
- * the functions of kfunc sets; int a[2][3] flattened to ARRAY(6) as in
- * the kernel's BTF.  The output is the same for any nr_threads.
+ * the functions of kfunc sets; int a[2][3] nested as ARRAY(2) of ARRAY(3)
+ * as pahole 1.32 does (flat_arrays: ARRAY(6), as older pahole).  The
+ * output is the same for any nr_threads.
  * Errors are printed here, naming the file and the DIE; -errno returned,
  * and @tab is then to be discarded.  Warnings (a DWARF tag BTF cannot
  * express) are printed once per kind.
@@ -55,6 +56,11 @@ struct dwarf_reader_opts {
 	bool gen_floats;
 	/* enum btf_feature (encoder/btf_features.h) */
 	unsigned int features;
+	/*
+	 * int a[2][3] as one ARRAY(6) of int, as pahole before 1.32 wrote it;
+	 * else ARRAY(2) of ARRAY(3) of int, as pahole 1.32 and Linux 7.x
+	 */
+	bool flat_arrays;
 	/*
 	 * Types alone: no FUNC or prototype of a function, no VAR, DATASEC or
 	 * kfunc DECL_TAG, and the symbol table is not read.  Function bodies

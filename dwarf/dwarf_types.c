@@ -382,11 +382,8 @@ static uint32_t type_subrange_len(struct cu_enc *e, Dwarf_Die *die)
 }
 
 /*
- * int a[2][3] is one DWARF array with two subranges.  The kernel's BTF
- * flattens it to one ARRAY(6) of int, and so does btfenc: module BTF must
- * deduplicate against the base a kernel build made, and tools read the
- * kernel's types in that shape.  The index type is filled in once the unit
- * is walked (FIXUP_INDEX_TYPE).
+ * An ARRAY of @nelems whose element type comes later.  The index type is
+ * filled in once the unit is walked (FIXUP_INDEX_TYPE).
  */
 static int type_add_array(struct cu_enc *e, uint32_t nelems)
 {
@@ -404,34 +401,88 @@ static int type_add_array(struct cu_enc *e, uint32_t nelems)
 	return err ? err : id;
 }
 
-static int type_array_dims(struct cu_enc *e, Dwarf_Die *die, int *first)
+/* ARRAY @outer's elements are of type @inner */
+static void type_array_nest(struct cu_enc *e, uint32_t outer, uint32_t inner)
 {
-	uint64_t product = 1;
-	Dwarf_Die child;
+	struct btf_type *t = btf_table__type_mut(e->tab, outer);
 
+	((struct btf_array *)(t + 1))->type = inner;
+}
+
+/* An element count BTF can hold (a bigger one is no array BTF describes) */
+static int type_array_len(struct cu_enc *e, Dwarf_Die *die, uint64_t n,
+			  uint32_t *out)
+{
+	if (n > UINT32_MAX)
+		return cu__error(e, die, -E2BIG, "an array of %llu elements: "
+				 "more than BTF can hold",
+				 (unsigned long long)n);
+	*out = n;
+	return 0;
+}
+
+/*
+ * int a[2][3] is one DWARF array with two subranges.  pahole 1.32 and the
+ * BTF of Linux 7.x nest it: ARRAY(2) of ARRAY(3) of int, what C means.
+ * pahole before 1.32 flattened it to one ARRAY(6) of int, which the BTF
+ * of the kernels it built has (e->file->flat_arrays, for module BTF to
+ * deduplicate against such a base).  *@first is the outermost ARRAY,
+ * *@last the one whose elements are the DIE's DW_AT_type.
+ */
+static int type_array_dims(struct cu_enc *e, Dwarf_Die *die, int *first,
+			   int *last)
+{
+	bool flat = e->file->flat_arrays;
+	uint64_t product = 1, n;
+	Dwarf_Die child;
+	uint32_t len = 0;
+	int id, err;
+
+	*first = *last = 0;
 	if (attrs__has_children(e, die) && !attrs__child(e, die, &child)) {
 		do {
-			if (attrs__tag(e, &child) == DW_TAG_subrange_type)
-				product *= type_subrange_len(e, &child);
+			if (attrs__tag(e, &child) != DW_TAG_subrange_type)
+				continue;
+			n = type_subrange_len(e, &child);
+			if (flat) {
+				product = n && product > UINT64_MAX / n ?
+					  UINT64_MAX : product * n;
+				continue;
+			}
+			err = type_array_len(e, die, n, &len);
+			id = err ? err : type_add_array(e, len);
+			if (id < 0)
+				return id;
+			if (*last)
+				type_array_nest(e, *last, id);
+			else
+				*first = id;
+			*last = id;
 		} while (attrs__sibling(e, &child, &child) == 0);
 	}
+	if (*first)
+		return 0;
 	/* no subrange at all counts as one element, as in the kernel's BTF */
-	*first = type_add_array(e, product > UINT32_MAX ? UINT32_MAX : product);
-	return *first < 0 ? *first : 0;
+	err = type_array_len(e, die, product, &len);
+	id = err ? err : type_add_array(e, len);
+	if (id < 0)
+		return id;
+	*first = *last = id;
+	return 0;
 }
 
 static int type_array(struct cu_enc *e, Dwarf_Die *die)
 {
 	struct die_attrs da;
-	int first, err;
+	int first, last, err;
 
 	if (type_read_attrs(e, die, &da))
 		return -EINVAL;
-	err = type_array_dims(e, die, &first);
+	err = type_array_dims(e, die, &first, &last);
 	if (err)
 		return type_fail(e, die, err);
 	cu__map(e, die, first);
-	return cu__ref_attr(e, first, ARRAY_ELEM_FIELD, &da, AS_TYPE);
+	return cu__ref_attr(e, last, ARRAY_ELEM_FIELD, &da, AS_TYPE);
 }
 
 /* DW_AT_data_member_location: a constant, or DWARF 2's DW_OP_plus_uconst */

@@ -20,11 +20,13 @@ compilers()
 
 # one_object OBJ LABEL [EXPECTED]: the per-object checks.  A fixture where
 # btfenc differs from pahole on purpose has an expected canonical dump.
+# The pahole here (1.24) flattens multi-dimensional arrays: so does
+# --arrays=flat (the default nesting is checked on its own below).
 one_object()
 {
 	local obj=$1 label=$2 expected=${3:-} out=$tmp/$2.btf ref=$tmp/$2.pahole.btf
 
-	check "$label: btfenc succeeds" "$BTFENC" -o "$out" "$obj" || return
+	check "$label: btfenc succeeds" "$BTFENC" --arrays=flat -o "$out" "$obj" || return
 	check "$label: bpftool reads it" bpftool btf dump file "$out" >/dev/null || return
 	if [ "$can_load" = yes ]; then
 		check "$label: the kernel's BTF verifier accepts it" "$TOOLS/btfload" "$out"
@@ -88,4 +90,28 @@ if [ -e "$FIXTURES/base_types.c" ]; then
 		diff -u <(canon "$tmp/nf.pahole.btf") <(canon "$tmp/nf.btf")
 	check "-float: no FLOAT left" bash -c "! bpftool btf dump file '$tmp/nf.btf' | grep -q ' FLOAT '"
 fi
+# By default multi-dimensional arrays nest, as pahole 1.32 writes them:
+# int two[2][3] is an ARRAY(2) of ARRAY(3) of int, and a flexible array's
+# inner dimension stays (a flat u8[6][0] is one ARRAY(0)).
+gcc -g -c -o "$tmp/nest.o" "$FIXTURES/arrays.c"
+cat >"$tmp/flex2.c" <<'EOF2'
+struct mac_table { int n; unsigned char addr[6][0]; } mac_table_g;
+EOF2
+gcc -g -c -o "$tmp/flex2.o" "$tmp/flex2.c"
+"$BTFENC" -o "$tmp/nest.btf" "$tmp/nest.o" && "$BTFENC" -o "$tmp/flex2.btf" "$tmp/flex2.o"
+canon "$tmp/nest.btf" >"$tmp/nest.canon"
+canon "$tmp/flex2.btf" >"$tmp/flex2.canon"
+check "nested by default: int two[2][3]" \
+	grep -qF "two:array [2] idx=int 'int' -> array [3] idx=int 'int' -> int 'int' @128" "$tmp/nest.canon"
+check "nested by default: char three[2][3][4]" \
+	grep -qF "three:array [2] idx=int 'int' -> array [3] idx=int 'int' -> array [4] idx=int 'int' -> int 'char' @320" "$tmp/nest.canon"
+check "nested by default: a flexible array keeps its dimensions" \
+	grep -qE "addr:array \[6\] idx=.* -> array \[0\] idx=.* -> int 'unsigned char'" "$tmp/flex2.canon"
+"$BTFENC" --arrays=flat -o "$tmp/flat.btf" "$tmp/nest.o"
+check "--arrays=flat: int two[2][3] is one ARRAY(6)" \
+	grep -qF "two:array [6] idx=int 'int' -> int 'int' @128" <(canon "$tmp/flat.btf")
+check "--arrays=nested is the default" cmp "$tmp/nest.btf" <("$BTFENC" --arrays=nested -o - "$tmp/nest.o")
+"$BTFENC" --arrays=sideways -o "$tmp/bad.btf" "$tmp/nest.o" 2>"$tmp/bad.err"
+check "--arrays=sideways: usage error (exit 2), no output" \
+	[ $? -eq 2 ] && [ ! -e "$tmp/bad.btf" ] && grep -q -- "--arrays" "$tmp/bad.err"
 finish

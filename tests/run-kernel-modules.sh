@@ -44,6 +44,20 @@ for ko in "$kdir"/modules/*.ko; do
 	check "$m: same types as serial pahole 1.24 on it" diff "$tmp/$m.pahole" "$tmp/$m.ours" ||
 		head -n 10 "$tmp/$m.diff"
 done
+# The base's arrays are flat (pahole 1.24): a module on it follows, or
+# every base type holding a multi-dimensional array would come again in
+# the module's split BTF.
+ko=$kdir/modules/nf_tables.ko
+if [ -e "$ko" ]; then
+	"$BTFENC" -v --base "$ref" -o "$tmp/auto.btf" "$ko" 2>"$tmp/auto.err"
+	check "nf_tables: flat arrays taken from the base, and said so" \
+		grep -q "arrays are flat" "$tmp/auto.err"
+	"$BTFENC" --arrays=nested --base "$ref" -o "$tmp/nested.btf" "$ko"
+	a=$(canon --base "$ref" --split-only "$tmp/auto.btf" | wc -l)
+	n=$(canon --base "$ref" --split-only "$tmp/nested.btf" | wc -l)
+	check "nf_tables: --arrays=nested on that base repeats base types ($a, $n own)" \
+		[ "$n" -gt "$a" ]
+fi
 check "at least 20 modules compared ($nr)" [ "$nr" -ge 20 ]
 check "at most 3 modules differ from Debian's own .BTF ($nr_serial)" [ "$nr_serial" -le 3 ]
 finish

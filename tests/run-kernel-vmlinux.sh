@@ -14,18 +14,19 @@ ref=$(testdata_ref_btf) || skip "cannot extract Debian's .BTF from $kdir/vmlinux
 vmlinux=$kdir/vmlinux
 out=$tmp/vmlinux.btf
 
+# pahole 1.24 flattened multi-dimensional arrays: --arrays=flat
 TIMEFORMAT=%R
 if [ -x /usr/bin/time ]; then
 	/usr/bin/time -f '%e s, %M KB peak RSS' -o "$tmp/time" \
-		"$BTFENC" -j2 --stats -o "$out" "$vmlinux" 2>"$tmp/stats"
+		"$BTFENC" -j2 --arrays=flat --stats -o "$out" "$vmlinux" 2>"$tmp/stats"
 else
-	{ time "$BTFENC" -j2 --stats -o "$out" "$vmlinux" 2>"$tmp/stats"; } 2>"$tmp/time"
+	{ time "$BTFENC" -j2 --arrays=flat --stats -o "$out" "$vmlinux" 2>"$tmp/stats"; } 2>"$tmp/time"
 fi
 check "btfenc encodes the vmlinux" [ -s "$out" ] || finish
 echo "encode: $(cat "$tmp/time"); $(stat -c %s "$out") bytes (Debian's: $(stat -c %s "$ref"))"
 check "-j2: dedup streamed along with reading, without starting over" \
 	grep -q "dedup partly while reading" "$tmp/stats" || cat "$tmp/stats"
-"$BTFENC" -j1 -o "$tmp/j1.btf" "$vmlinux"
+"$BTFENC" -j1 --arrays=flat -o "$tmp/j1.btf" "$vmlinux"
 check "-j1 (dedup after reading): the same bytes" cmp "$out" "$tmp/j1.btf"
 
 kinds=STRUCT,UNION,ENUM,ENUM64,TYPEDEF,FWD,INT,FLOAT
