@@ -362,6 +362,8 @@ struct run {
 	/* the names their records look candidates up by */
 	struct dwarf_type_name *roots;
 	size_t nr_roots;
+	/* the input's target is big-endian: so is raw output */
+	bool big_endian;
 	struct timespec t_phase;
 };
 
@@ -838,7 +840,8 @@ static int write_batch(struct run *r, const char *input, struct btf_table *tab,
 	size_t len;
 	int err;
 
-	err = btf_io__encode_raw(tab, path, r->o->gzip, &buf, &len);
+	err = btf_io__encode_raw(tab, path, r->o->gzip, r->big_endian, &buf,
+				 &len);
 	if (!err)
 		err = batch__write(r->batch, input, path, buf, len,
 				   btf_table__nr_own(tab));
@@ -858,7 +861,29 @@ static int write_output(struct run *r, const char *input, struct btf_table *tab,
 	if (r->batch)
 		return write_batch(r, input, tab, path);
 	return btf_io__write_raw(tab, path ? path : "-",
-				 o->gzip || (path && ends_with(path, ".gz")));
+				 o->gzip || (path && ends_with(path, ".gz")),
+				 r->big_endian);
+}
+
+/*
+ * Whether @input is for a big-endian target (s390x, big-endian ppc, arm
+ * or mips): its ELF header says, or raw BTF's magic.  Anything else,
+ * unreadable included (loading says what is wrong), is taken as
+ * little-endian.
+ */
+static bool input_big_endian(const char *input)
+{
+	unsigned char b[EI_NIDENT];
+	ssize_t n = 0;
+	int fd = open(input, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, b, sizeof(b));
+		close(fd);
+	}
+	if (n >= EI_NIDENT && !memcmp(b, ELFMAG, SELFMAG))
+		return b[EI_DATA] == ELFDATA2MSB;
+	return n >= 2 && b[0] == 0xeb && b[1] == 0x9f;
 }
 
 static int run_one(struct run *r, const char *input)
@@ -868,6 +893,7 @@ static int run_one(struct run *r, const char *input)
 	char *path = NULL;
 	int err;
 
+	r->big_endian = input_big_endian(input);
 	err = load_input(r, input, &tab);
 	if (!err && r->nr_objs)
 		err = minimize_target(r, input, &tab);

@@ -462,13 +462,16 @@ int btf_io__write_file(const char *path, const void *buf, size_t len)
 }
 
 int btf_io__encode_raw(const struct btf_table *tab, const char *path, bool gzip,
-		       void **data, size_t *len)
+		       bool big_endian, void **data, size_t *len)
 {
 	void *buf;
 	int err;
 
 	err = io__raw_data(tab, strcmp(path, "-") ? path : "standard output",
 			   &buf, len);
+	/* the kernel that loads it reads BTF in its own byte order */
+	if (!err && big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
+		io__swap_raw(buf);
 	if (err || !gzip) {
 		*data = err ? NULL : buf;
 		return err;
@@ -480,13 +483,14 @@ int btf_io__encode_raw(const struct btf_table *tab, const char *path, bool gzip,
 	return err;
 }
 
-int btf_io__write_raw(const struct btf_table *tab, const char *path, bool gzip)
+int btf_io__write_raw(const struct btf_table *tab, const char *path, bool gzip,
+		      bool big_endian)
 {
 	void *buf;
 	size_t len;
 	int err;
 
-	err = btf_io__encode_raw(tab, path, gzip, &buf, &len);
+	err = btf_io__encode_raw(tab, path, gzip, big_endian, &buf, &len);
 	if (!err)
 		err = btf_io__write_file(path, buf, len);
 	free(buf);

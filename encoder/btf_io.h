@@ -21,14 +21,19 @@
 int btf_io__raw_data(const struct btf_table *tab, void **data, size_t *len);
 
 /*
- * The bytes of a raw BTF output for @path (named in messages), gzipped
- * (deterministically) when @gzip; the caller frees *@data.
+ * The bytes of a raw BTF output for @path (named in messages), in the byte
+ * order of a big-endian target when @big_endian (else little-endian),
+ * gzipped (deterministically) when @gzip; the caller frees *@data.
  */
 int btf_io__encode_raw(const struct btf_table *tab, const char *path, bool gzip,
-		       void **data, size_t *len);
+		       bool big_endian, void **data, size_t *len);
 
-/* Write raw BTF to @path atomically, or to stdout when @path is "-". */
-int btf_io__write_raw(const struct btf_table *tab, const char *path, bool gzip);
+/*
+ * Write raw BTF to @path atomically, or to stdout when @path is "-", in
+ * the target's byte order (@big_endian)
+ */
+int btf_io__write_raw(const struct btf_table *tab, const char *path, bool gzip,
+		      bool big_endian);
 
 /*
  * Write @len bytes to @path atomically ("-": stdout); a symlink's last
