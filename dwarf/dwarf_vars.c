@@ -134,18 +134,19 @@ static const struct obj_sym *var_percpu_symbol(struct cu_enc *e,
 
 	if (v->addr < si->addr || v->addr - si->addr >= si->size)
 		return NULL;
-	sym = syms__obj_at(s, s->percpu_sec, v->addr - si->addr, NULL);
 	/*
-	 * Address 0 is also where DWARF puts variables the linker dropped
-	 * (and the first per-CPU variable of vmlinux): there the names must
-	 * agree too.  The name is the declaration's when the definition
-	 * refers to one.
+	 * The symbol of the variable's own name, where several stand at its
+	 * address (Linux 7.x adds hidden aliases: __pi_gdt_page beside
+	 * gdt_page).  The name is the declaration's when the definition
+	 * refers to one.  Address 0 is also where DWARF puts variables the
+	 * linker dropped (and the first per-CPU variable of vmlinux): there
+	 * the names must agree.
 	 */
-	if (sym && !v->addr) {
-		name = var_name(e, v);
-		if (!name || strcmp(name, sym->name))
-			return NULL;
-	}
+	name = var_name(e, v);
+	sym = name ? syms__obj_at(s, s->percpu_sec, v->addr - si->addr, name) :
+	      NULL;
+	if (!sym && v->addr)
+		sym = syms__obj_at(s, s->percpu_sec, v->addr - si->addr, NULL);
 	return sym;
 }
 
