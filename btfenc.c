@@ -112,7 +112,8 @@ static void usage(FILE *f)
 "      --arrays MODE   multi-dimensional arrays: nested (int a[2][3] as\n"
 "                      ARRAY(2) of ARRAY(3), as pahole 1.32 and Linux 7.x)\n"
 "                      or flat (ARRAY(6), as pahole up to 1.31); default:\n"
-"                      nested, or with --base as the base has them\n"
+"                      $BTFENC_ARRAYS, else nested, or with --base as the\n"
+"                      base has them\n"
 "      --supplementary FILE\n"
 "                      the dwz supplementary file of INPUT (default: the\n"
 "                      one its .gnu_debugaltlink or .debug_sup names, looked\n"
@@ -131,6 +132,30 @@ static void usage(FILE *f)
 "      --version       print the version\n"
 "\n"
 "Exit status: 0 success, 1 bad input or failure, 2 usage error.\n", f);
+}
+
+int btfenc__parse_arrays(const char *s, enum btfenc_arrays *out)
+{
+	if (!strcmp(s, "nested"))
+		*out = ARRAYS_NESTED;
+	else if (!strcmp(s, "flat"))
+		*out = ARRAYS_FLAT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int btfenc__arrays_from_env(enum btfenc_arrays *out)
+{
+	const char *v = getenv("BTFENC_ARRAYS");
+
+	*out = ARRAYS_AUTO;
+	if (!v || !*v)
+		return 0;
+	if (!btfenc__parse_arrays(v, out))
+		return 0;
+	msg__error("BTFENC_ARRAYS=%s: nested or flat", v);
+	return -EINVAL;
 }
 
 int btfenc__parse_jobs(const char *s, int *out)
@@ -156,6 +181,8 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 	int c;
 
 	o->features = btf_features_default();
+	if (btfenc__arrays_from_env(&o->arrays))
+		return EXIT_USAGE;
 	/* as kernel builds ask: BTF does not describe Rust's types */
 	o->lang_exclude = "rust";
 	o->objs = calloc(argc, sizeof(*o->objs));
@@ -178,11 +205,7 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		case OPT_SUPPLEMENTARY: o->supplementary = optarg; break;
 		case OPT_DEBUG_DIR: o->debug_dir = optarg; break;
 		case OPT_ARRAYS:
-			if (!strcmp(optarg, "nested"))
-				o->arrays = ARRAYS_NESTED;
-			else if (!strcmp(optarg, "flat"))
-				o->arrays = ARRAYS_FLAT;
-			else
+			if (btfenc__parse_arrays(optarg, &o->arrays))
 				return usage_error("--arrays takes nested or flat");
 			break;
 		case OPT_FEATURES:

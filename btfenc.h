@@ -48,6 +48,14 @@ struct btfenc_opts {
  */
 int btfenc__parse_features(const char *list, unsigned int *mask, bool strict);
 
+/* "nested" or "flat" into *@out; 0 or -EINVAL */
+int btfenc__parse_arrays(const char *s, enum btfenc_arrays *out);
+/*
+ * The environment's BTFENC_ARRAYS (nested or flat), for kernel builds that
+ * run btfenc as pahole; ARRAYS_AUTO when unset.  Prints its error.
+ */
+int btfenc__arrays_from_env(enum btfenc_arrays *out);
+
 /* A thread count, 0 to 1024 (0: one per online CPU); 0 or -EINVAL */
 int btfenc__parse_jobs(const char *s, int *out);
 

@@ -145,8 +145,12 @@ int btfenc__parse_pahole_args(int argc, char **argv, struct btfenc_opts *o)
 	int c, ret;
 
 	o->features = 0;
-	/* the pahole it stands for, 1.31, flattened multi-dimensional arrays */
-	o->arrays = ARRAYS_FLAT;
+	/*
+	 * Arrays nest as pahole 1.32 writes them, or as the --btf_base has
+	 * them; BTFENC_ARRAYS=flat reproduces the BTF of older pahole
+	 */
+	if (btfenc__arrays_from_env(&o->arrays))
+		return EXIT_USAGE;
 	while ((c = getopt_long(argc, argv, "Jj::qV", pahole_opts, NULL)) != -1) {
 		ret = pahole_opt(c, o, &add, &del, &have_list);
 		if (ret >= 0)

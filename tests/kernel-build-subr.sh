@@ -5,6 +5,10 @@
 # pahole's name), build (the build directory), KINDS and pver.
 
 KINDS=STRUCT,UNION,ENUM,ENUM64,TYPEDEF,FWD,INT,FLOAT
+# The BTF compared with is Debian's, from pahole 1.24, which flattened
+# multi-dimensional arrays: the build is asked for that, as a packager
+# reproducing it would (btfenc under pahole's name nests them by default)
+export BTFENC_ARRAYS=flat
 ln -s "$BTFENC" "$tmp/pahole"
 PAHOLE=$tmp/pahole
 build=$tmp/build

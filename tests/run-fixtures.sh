@@ -111,6 +111,20 @@ check "nested by default: a flexible array keeps its dimensions" \
 check "--arrays=flat: int two[2][3] is one ARRAY(6)" \
 	grep -qF "two:array [6] idx=int 'int' -> int 'int' @128" <(canon "$tmp/flat.btf")
 check "--arrays=nested is the default" cmp "$tmp/nest.btf" <("$BTFENC" --arrays=nested -o - "$tmp/nest.o")
+BTFENC_ARRAYS=flat "$BTFENC" -o "$tmp/envflat.btf" "$tmp/nest.o"
+check "BTFENC_ARRAYS=flat flattens" cmp "$tmp/flat.btf" "$tmp/envflat.btf"
+BTFENC_ARRAYS=flat "$BTFENC" --arrays=nested -o "$tmp/envnest.btf" "$tmp/nest.o"
+check "--arrays overrides BTFENC_ARRAYS" cmp "$tmp/nest.btf" "$tmp/envnest.btf"
+ln -sf "$BTFENC" "$tmp/pahole"
+"$tmp/pahole" --btf_encode_detached="$tmp/pm.btf" "$tmp/nest.o"
+BTFENC_ARRAYS=flat "$tmp/pahole" --btf_encode_detached="$tmp/pmflat.btf" "$tmp/nest.o"
+check "pahole mode nests as pahole 1.32" \
+	grep -qF "two:array [2] idx=int 'int' -> array [3]" <(canon "$tmp/pm.btf")
+check "pahole mode with BTFENC_ARRAYS=flat flattens" \
+	grep -qF "two:array [6] idx=int 'int' -> int 'int' @128" <(canon "$tmp/pmflat.btf")
+BTFENC_ARRAYS=diagonal "$BTFENC" -o "$tmp/bad.btf" "$tmp/nest.o" 2>"$tmp/bad.err"
+check "BTFENC_ARRAYS=diagonal: usage error (exit 2), no output" \
+	[ $? -eq 2 ] && [ ! -e "$tmp/bad.btf" ] && grep -q "BTFENC_ARRAYS" "$tmp/bad.err"
 "$BTFENC" --arrays=sideways -o "$tmp/bad.btf" "$tmp/nest.o" 2>"$tmp/bad.err"
 check "--arrays=sideways: usage error (exit 2), no output" \
 	[ $? -eq 2 ] && [ ! -e "$tmp/bad.btf" ] && grep -q -- "--arrays" "$tmp/bad.err"
