@@ -525,9 +525,37 @@ testdata_sid_mirror()
 	printf '%s\n' "${uri:-http://deb.debian.org/debian/}"
 }
 
+# sid's package lists are there (apt keeps them only once their signature
+# checked out)
 testdata_sid_lists_ok()
 {
-	apt-cache policy 2>/dev/null | grep -q 'n=sid'
+	compgen -G '/var/lib/apt/lists/*_dists_sid_main_binary-*_Packages*' >/dev/null
+}
+
+# testdata_sid_memo NAME COMMAND...: the one-line answer of COMMAND (an
+# apt-cache query, a second or more each), remembered until the package
+# lists change
+testdata_sid_memo()
+{
+	local memo stamp line out tmp
+
+	memo=$(testdata_dir)/.resolved-sid-$1
+	shift
+	stamp=$(testdata_apt_stamp)
+	if [ -n "$stamp" ] && [ -r "$memo" ] && read -r line <"$memo" &&
+	   [ "${line%% *}" = "$stamp" ]; then
+		printf '%s\n' "${line#* }"
+		return 0
+	fi
+	out=$("$@") && [ -n "$out" ] || return 1
+	if [ -n "$stamp" ] && tmp=$(mktemp "$memo.XXXXXX" 2>/dev/null); then
+		if ! printf '%s %s\n' "$stamp" "$out" >"$tmp" ||
+		   ! chmod 644 "$tmp" ||
+		   ! mv -f "$tmp" "$memo"; then
+			rm -f "$tmp"
+		fi
+	fi
+	printf '%s\n' "$out"
 }
 
 testdata_make_sid_setup()
@@ -590,6 +618,11 @@ testdata_sid_setup()
 # Prints the version of NAME in sid, or fails.
 testdata_sid_version()
 {
+	testdata_sid_memo "version-$1" testdata_sid_version_now "$1"
+}
+
+testdata_sid_version_now()
+{
 	local v
 
 	v=$(apt-cache show --no-all-versions "$1/sid" 2>/dev/null |
@@ -601,11 +634,16 @@ testdata_sid_version()
 # in sid (linux-image-7.2.13+deb14-cloud-amd64-dbg, ...).
 testdata_resolve_kernel7()
 {
+	testdata_sid_memo kernel7 testdata_resolve_kernel7_now
+}
+
+testdata_resolve_kernel7_now()
+{
 	local pkg ver
 
 	for pkg in $(apt-cache pkgnames linux-image- 2>/dev/null |
 		     grep -E '^linux-image-[0-9][^-]*-cloud-amd64-dbg$' | sort -rV); do
-		ver=$(testdata_sid_version "$pkg") || continue
+		ver=$(testdata_sid_version_now "$pkg") || continue
 		printf '%s %s\n' "$pkg" "$ver"
 		return 0
 	done
