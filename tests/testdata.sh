@@ -462,6 +462,13 @@ testdata_kernel_scripts()
 	printf '%s\n' "$dir/$pkg-$ver"
 }
 
+# True when apt has PKG from somewhere else than sid.
+testdata_apt_outside_sid()
+{
+	apt-cache policy "$1" 2>/dev/null |
+		awk '$1 ~ /^[0-9]+$/ && $3 ~ /\// && $3 !~ /^sid\// { found = 1 } END { exit !found }'
+}
+
 # Prints a directory holding the TESTDATA_KERNEL_SCRIPTS of the newest
 # linux-source-<M.m> apt has whose kernel computes pahole's flags in
 # scripts/Makefile.btf (6.8 and later, --btf_features), whatever kernel
@@ -472,8 +479,13 @@ testdata_kernel_scripts_btf_features()
 
 	dir=$(testdata_dir)
 	mkdir -p "$dir" 2>/dev/null
-	pkg=$(apt-cache pkgnames linux-source- 2>/dev/null |
-	      grep -E '^linux-source-[0-9]+\.[0-9]+$' | sort -V | tail -n 1)
+	# Not one only sid has (testdata_sid_setup): these tests are about the
+	# kernel builds of the machine's own release.
+	pkg=
+	for v in $(apt-cache pkgnames linux-source- 2>/dev/null |
+		   grep -E '^linux-source-[0-9]+\.[0-9]+$' | sort -rV); do
+		testdata_apt_outside_sid "$v" && { pkg=$v; break; }
+	done
 	case ${pkg#linux-source-} in
 	[0-5].* | 6.[0-7]) pkg= ;;
 	esac
