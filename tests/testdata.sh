@@ -462,6 +462,7 @@ testdata_kernel_scripts()
 	printf '%s\n' "$dir/$pkg-$ver"
 }
 
+
 # Prints a directory holding the TESTDATA_KERNEL_SCRIPTS of the newest
 # linux-source-6.<m> apt has whose kernel computes pahole's flags in
 # scripts/Makefile.btf (6.8 and later, --btf_features), whatever kernel
@@ -497,6 +498,365 @@ testdata_kernel_scripts_btf_features()
 		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
 		testdata_locked "$dir/.lock-kernel" testdata_make_kernel_scripts "$dir" "$pkg" "$ver" ||
 			return 1
+	fi
+	printf '%s\n' "$dir/$pkg-$ver"
+}
+
+# ---------------------------------------------------------------------------
+# Debian sid: Linux 7.x kernels encoded by pahole 1.32, and the tools of
+# that build.  Sid is an apt source at priority 50, below every installed
+# package, so nothing is ever installed from it: its packages are only
+# fetched with "apt-get download NAME/sid" and unpacked with dpkg -x.
+#
+# Layout:
+#	7/<version>/vmlinux, modules/*.ko, VERSION, shipped.btf
+#	sid-tools/<pahole version>/pahole, bpftool	wrappers running the
+#		unpacked binaries on the unpacked sid libraries
+#	7/linux-source-M.m-<version>/scripts/...	BTF steps of that kernel's
+#		source (testdata_kernel7_scripts), with PACKAGE
+
+TESTDATA_SID_SOURCES=/etc/apt/sources.list.d/sid.sources
+TESTDATA_SID_PREFS=/etc/apt/preferences.d/sid-low
+
+# The URI of bookworm's main Debian source: the mirror sid is taken from.
+testdata_sid_mirror()
+{
+	local uri
+
+	uri=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
+	      awk '$2 == "bookworm" { print $1; exit }')
+	printf '%s\n' "${uri:-http://deb.debian.org/debian/}"
+}
+
+# sid's package lists are there (apt keeps them only once their signature
+# checked out)
+testdata_sid_lists_ok()
+{
+	compgen -G '/var/lib/apt/lists/*_dists_sid_main_binary-*_Packages*' >/dev/null
+}
+
+# testdata_sid_memo NAME COMMAND...: the one-line answer of COMMAND (an
+# apt-cache query, a second or more each), remembered until the package
+# lists change
+testdata_sid_memo()
+{
+	local memo stamp line out tmp
+
+	memo=$(testdata_dir)/.resolved-sid-$1
+	shift
+	stamp=$(testdata_apt_stamp)
+	if [ -n "$stamp" ] && [ -r "$memo" ] && read -r line <"$memo" &&
+	   [ "${line%% *}" = "$stamp" ]; then
+		printf '%s\n' "${line#* }"
+		return 0
+	fi
+	out=$("$@") && [ -n "$out" ] || return 1
+	if [ -n "$stamp" ] && tmp=$(mktemp "$memo.XXXXXX" 2>/dev/null); then
+		if ! printf '%s %s\n' "$stamp" "$out" >"$tmp" ||
+		   ! chmod 644 "$tmp" ||
+		   ! mv -f "$tmp" "$memo"; then
+			rm -f "$tmp"
+		fi
+	fi
+	printf '%s\n' "$out"
+}
+
+testdata_make_sid_setup()
+{
+	local mirror log want_src want_pref tmp changed=
+
+	mirror=$(testdata_sid_mirror)
+	want_src="Types: deb
+URIs: ${mirror%/}
+Suites: sid
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+	want_pref="Package: *
+Pin: release n=sid
+Pin-Priority: 50"
+	if [ "$(cat "$TESTDATA_SID_PREFS" 2>/dev/null)" != "$want_pref" ]; then
+		tmp=$(mktemp "$TESTDATA_SID_PREFS.XXXXXX") || return 1
+		printf '%s\n' "$want_pref" >"$tmp" && chmod 644 "$tmp" &&
+			mv -f "$tmp" "$TESTDATA_SID_PREFS" || { rm -f "$tmp"; return 1; }
+		changed=1
+	fi
+	# The pin is in place before the source: never a moment where sid
+	# could win over bookworm.
+	if [ "$(cat "$TESTDATA_SID_SOURCES" 2>/dev/null)" != "$want_src" ]; then
+		tmp=$(mktemp "$TESTDATA_SID_SOURCES.XXXXXX") || return 1
+		printf '%s\n' "$want_src" >"$tmp" && chmod 644 "$tmp" &&
+			mv -f "$tmp" "$TESTDATA_SID_SOURCES" || { rm -f "$tmp"; return 1; }
+		changed=1
+	fi
+	[ -z "$changed" ] && testdata_sid_lists_ok && return 0
+	echo "testdata: apt-get update with sid added at priority 50" >&2
+	log=$(mktemp) || return 1
+	if ! apt-get update >"$log" 2>&1 || ! testdata_sid_lists_ok; then
+		cat "$log" >&2
+		rm -f "$log"
+		testdata_err "apt-get update with sid failed"
+		return 1
+	fi
+	rm -f "$log"
+}
+
+# Adds sid as a low-priority apt source (idempotent) and prints the
+# sources file.  Needs root the first time.
+testdata_sid_setup()
+{
+	local dir
+
+	if [ -f "$TESTDATA_SID_SOURCES" ] && [ -f "$TESTDATA_SID_PREFS" ] &&
+	   testdata_sid_lists_ok; then
+		printf '%s\n' "$TESTDATA_SID_SOURCES"
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] || { testdata_err "sid is not an apt source and we are not root"; return 1; }
+	dir=$(testdata_dir)
+	mkdir -p "$dir" || { testdata_err "cannot create $dir"; return 1; }
+	testdata_locked "$dir/.lock-sid" testdata_make_sid_setup || return 1
+	printf '%s\n' "$TESTDATA_SID_SOURCES"
+}
+
+# Prints the version of NAME in sid, or fails.
+testdata_sid_version()
+{
+	testdata_sid_memo "version-$1" testdata_sid_version_now "$1"
+}
+
+testdata_sid_version_now()
+{
+	local v
+
+	v=$(apt-cache show --no-all-versions "$1/sid" 2>/dev/null |
+	    awk '$1 == "Version:" { print $2; exit }')
+	[ -n "$v" ] && printf '%s\n' "$v"
+}
+
+# Prints "<package> <version>" of the newest versioned cloud debug kernel
+# in sid (linux-image-7.2.13+deb14-cloud-amd64-dbg, ...).
+testdata_resolve_kernel7()
+{
+	testdata_sid_memo kernel7 testdata_resolve_kernel7_now
+}
+
+testdata_resolve_kernel7_now()
+{
+	local pkg ver
+
+	for pkg in $(apt-cache pkgnames linux-image- 2>/dev/null |
+		     grep -E '^linux-image-[0-9][^-]*-cloud-amd64-dbg$' | sort -rV); do
+		ver=$(testdata_sid_version_now "$pkg") || continue
+		printf '%s %s\n' "$pkg" "$ver"
+		return 0
+	done
+	return 1
+}
+
+# Modules that must be in a 7.x test kernel; the others of TESTDATA_MODULES
+# are taken where the package still has them.
+TESTDATA_KERNEL7_MODULES_NEEDED="nf_tables btrfs kvm-intel kvm xfs mlx5_core"
+
+# Extract vmlinux and the modules of <deb> into the new dir <out>, with the
+# vmlinux's own .BTF as shipped.btf.
+testdata_extract_kernel7()
+(
+	local deb=$1 out=$2 pkg=$3 ver=$4 tmp m pats=() n
+
+	set -o pipefail
+	tmp=$(testdata_tmpdir "$out") || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	for m in $TESTDATA_MODULES; do
+		pats+=("./usr/lib/debug/lib/modules/*/$m.ko")
+	done
+	echo "testdata: extracting vmlinux and up to ${#pats[@]} modules from ${deb##*/}" >&2
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$tmp" --wildcards './usr/lib/debug/boot/vmlinux-*' \
+		'./usr/lib/debug/lib/modules/*/vmlinux' "${pats[@]}" 2>"$tmp/tar.err"
+	if [ $? -ne 0 ] &&
+	   grep -v -e 'Not found in archive' -e 'Exiting with failure status' "$tmp/tar.err" >&2; then
+		testdata_err "$deb: cannot extract (truncated? delete it to download again)"
+		exit 1
+	fi
+	rm -f "$tmp/tar.err"
+	mkdir "$tmp/modules" || exit 1
+	# Since 7.x boot/vmlinux-* is a symlink to lib/modules/*/vmlinux.
+	for m in "$tmp"/usr/lib/debug/lib/modules/*/vmlinux "$tmp"/usr/lib/debug/boot/vmlinux-*; do
+		[ -f "$m" ] && [ ! -L "$m" ] && mv "$m" "$tmp/vmlinux" && break
+	done
+	[ -f "$tmp/vmlinux" ] ||
+		{ testdata_err "$deb: no usr/lib/debug/boot/vmlinux-*"; exit 1; }
+	find "$tmp/usr" -name '*.ko' -exec mv -t "$tmp/modules" {} + || exit 1
+	for m in $TESTDATA_KERNEL7_MODULES_NEEDED; do
+		[ -f "$tmp/modules/$m.ko" ] || { testdata_err "$deb: no $m.ko"; exit 1; }
+	done
+	n=$(find "$tmp/modules" -name '*.ko' | wc -l)
+	echo "testdata: $n modules of TESTDATA_MODULES in ${deb##*/}" >&2
+	rm -rf "${tmp:?}/usr"
+	objcopy --dump-section .BTF="$tmp/shipped.btf" "$tmp/vmlinux" /dev/null &&
+		[ -s "$tmp/shipped.btf" ] ||
+		{ testdata_err "$deb: its vmlinux has no .BTF"; exit 1; }
+	chmod 644 "$tmp/shipped.btf" || exit 1
+	printf '%s %s\n' "$pkg" "$ver" >"$tmp/VERSION" || exit 1
+	rm -rf "$out"
+	mv -T "$tmp" "$out" || exit 1
+	trap - EXIT
+)
+
+testdata_make_kernel7()
+{
+	local dir=$1 pkg=$2 ver=$3 deb
+
+	[ -f "$dir/$ver/VERSION" ] && return 0
+	rm -rf "$dir/.tmp-$ver".* "$dir"/.download.*
+	deb=$(testdata_fetch_deb "$dir" "$pkg" "$ver") || return 1
+	testdata_extract_kernel7 "$deb" "$dir/$ver" "$pkg" "$ver"
+}
+
+# Prints the directory holding vmlinux, modules/, shipped.btf and VERSION of
+# the newest 7.x (or later) cloud kernel in sid: $(testdata_dir)/7/<version>.
+testdata_kernel7()
+{
+	local dir res pkg ver v
+
+	dir=$(testdata_dir)/7
+	mkdir -p "$dir" 2>/dev/null
+	if ! testdata_sid_setup >/dev/null || ! res=$(testdata_resolve_kernel7); then
+		v=$(printf '%s\n' "$dir"/*/VERSION | sort -V | tail -n 1)
+		if [ -f "$v" ]; then
+			echo "testdata: apt cannot resolve a sid cloud kernel, using ${v%/VERSION}" >&2
+			printf '%s\n' "${v%/VERSION}"
+			return 0
+		fi
+		testdata_err "no linux-image-*-cloud-amd64-dbg in sid (no network, or sid not an apt source?)"
+		return 1
+	fi
+	pkg=${res% *}
+	ver=${res#* }
+	if [ ! -f "$dir/$ver/VERSION" ]; then
+		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
+		testdata_locked "$dir/.lock-kernel7" testdata_make_kernel7 "$dir" "$pkg" "$ver" ||
+			return 1
+	fi
+	printf '%s\n' "$dir/$ver"
+}
+
+# pahole and bpftool from sid with the libraries they need, unpacked
+# together: sid's binaries need sid's glibc.
+TESTDATA_SID_TOOLS_DEBS="
+	pahole libdwarves1 bpftool libbpf1 libc6 libgcc-s1 libdw1t64 libelf1t64
+	zlib1g libzstd1 liblzma5 libbz2-1.0 libcap2 libssl3t64
+"
+
+testdata_sid_wrapper()
+{
+	local out=$1 bin=$2
+
+	cat >"$out/${bin##*/}" <<WRAP || return 1
+#!/bin/sh
+# $bin from Debian sid, on the sid libraries unpacked beside it.
+d=\$(dirname "\$(readlink -f "\$0")")/root
+lib=\$d/usr/lib/x86_64-linux-gnu
+exec "\$lib/ld-linux-x86-64.so.2" --library-path "\$lib:\$d/lib/x86_64-linux-gnu" "\$d$bin" "\$@"
+WRAP
+	chmod 755 "$out/${bin##*/}"
+}
+
+testdata_unpack_sid_tools()
+(
+	local out=$1 tmp p f missing log
+
+	tmp=$(testdata_tmpdir "$out") || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir "$tmp/debs" "$tmp/root" || exit 1
+	log=$tmp/apt.log
+	for p in $TESTDATA_SID_TOOLS_DEBS; do
+		(cd "$tmp/debs" && apt-get download "$p/sid") >"$log" 2>&1 ||
+			{ cat "$log" >&2; testdata_err "apt-get download $p/sid failed"; exit 1; }
+	done
+	for f in "$tmp"/debs/*.deb; do
+		dpkg -x "$f" "$tmp/root" || { testdata_err "dpkg -x $f failed"; exit 1; }
+		printf '%s %s\n' "$(dpkg-deb -f "$f" Package)" "$(dpkg-deb -f "$f" Version)" >>"$tmp/VERSIONS"
+	done
+	rm -rf "$tmp/debs" "$log"
+	[ -x "$tmp/root/usr/bin/pahole" ] && testdata_sid_wrapper "$tmp" /usr/bin/pahole
+	testdata_sid_wrapper "$tmp" /usr/sbin/bpftool || exit 1
+	for f in "$tmp/root/usr/bin/pahole" "$tmp/root/usr/sbin/bpftool"; do
+		[ -x "$f" ] || { testdata_err "no $f in the sid packages"; exit 1; }
+		missing=$("$tmp/root/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" --list \
+			--library-path "$tmp/root/usr/lib/x86_64-linux-gnu:$tmp/root/lib/x86_64-linux-gnu" \
+			"$f" 2>&1 | grep 'not found')
+		[ -z "$missing" ] ||
+			{ testdata_err "${f##*/} from sid still misses: $missing"; exit 1; }
+	done
+	"$tmp/pahole" --version >"$tmp/PAHOLE_VERSION" 2>&1 ||
+		{ testdata_err "sid pahole does not run: $(cat "$tmp/PAHOLE_VERSION")"; exit 1; }
+	"$tmp/bpftool" version >/dev/null 2>&1 ||
+		{ testdata_err "sid bpftool does not run"; exit 1; }
+	rm -rf "$out"
+	mv -T "$tmp" "$out" || exit 1
+	trap - EXIT
+)
+
+testdata_make_sid_tools()
+{
+	local dir=$1 ver=$2
+
+	[ -f "$dir/$ver/VERSIONS" ] && return 0
+	rm -rf "$dir/.tmp-$ver".*
+	testdata_unpack_sid_tools "$dir/$ver"
+}
+
+# Prints a directory with "pahole" and "bpftool": sid's, run on sid's
+# libraries unpacked there ($(testdata_dir)/sid-tools/<pahole version>).
+testdata_sid_tools()
+{
+	local dir ver v
+
+	dir=$(testdata_dir)/sid-tools
+	mkdir -p "$dir" 2>/dev/null
+	if ! testdata_sid_setup >/dev/null || ! ver=$(testdata_sid_version pahole); then
+		v=$(printf '%s\n' "$dir"/*/VERSIONS | sort -V | tail -n 1)
+		if [ -f "$v" ]; then
+			echo "testdata: apt cannot resolve pahole in sid, using ${v%/VERSIONS}" >&2
+			printf '%s\n' "${v%/VERSIONS}"
+			return 0
+		fi
+		testdata_err "no pahole in sid (no network, or sid not an apt source?)"
+		return 1
+	fi
+	if [ ! -f "$dir/$ver/VERSIONS" ]; then
+		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
+		testdata_locked "$dir/.lock" testdata_make_sid_tools "$dir" "$ver" || return 1
+	fi
+	printf '%s\n' "$dir/$ver"
+}
+
+# Prints a directory holding the BTF steps of the sid kernel's own source
+# (linux-source-M.m of testdata_kernel7): TESTDATA_KERNEL_SCRIPTS and
+# scripts/gen-btf.sh, in $(testdata_dir)/7/linux-source-M.m-<version>.
+testdata_kernel7_scripts()
+{
+	local dir kdir kver pkg ver v
+
+	dir=$(testdata_dir)/7
+	kdir=$(testdata_kernel7) || return 1
+	kver=$(cut -d' ' -f2 "$kdir/VERSION")
+	pkg=linux-source-$(printf '%s\n' "$kver" | cut -d. -f1-2)
+	if ! ver=$(testdata_sid_version "$pkg"); then
+		v=$(printf '%s\n' "$dir/$pkg"-*/PACKAGE | sort -V | tail -n 1)
+		if [ -f "$v" ]; then
+			printf '%s\n' "${v%/PACKAGE}"
+			return 0
+		fi
+		testdata_err "no $pkg in sid"
+		return 1
+	fi
+	if [ ! -f "$dir/$pkg-$ver/PACKAGE" ]; then
+		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
+		TESTDATA_KERNEL_SCRIPTS="$TESTDATA_KERNEL_SCRIPTS scripts/gen-btf.sh" \
+			testdata_locked "$dir/.lock-kernel7" testdata_make_kernel_scripts \
+			"$dir" "$pkg" "$ver" || return 1
 	fi
 	printf '%s\n' "$dir/$pkg-$ver"
 }
