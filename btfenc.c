@@ -108,7 +108,7 @@ static void usage(FILE *f)
 "                      default, all, +NAME, -NAME or NAME); names: enum64,\n"
 "                      float, decl_tag, type_tag, var, global_var,\n"
 "                      optimized_func, consistent_func, decl_tag_kfuncs,\n"
-"                      distilled_base (see btfenc(1))\n"
+"                      distilled_base, attributes, layout (see btfenc(1))\n"
 "      --arrays MODE   multi-dimensional arrays: nested (int a[2][3] as\n"
 "                      ARRAY(2) of ARRAY(3), as pahole 1.32 and Linux 7.x)\n"
 "                      or flat (ARRAY(6), as pahole up to 1.31); default:\n"

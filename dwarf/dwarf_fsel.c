@@ -44,6 +44,11 @@
 #define KFUNC_TAG "bpf_kfunc"
 #define FASTCALL_TAG "bpf_fastcall"
 #define KF_FASTCALL (1u << 12)
+/* kfunc flags: the return value, first or second argument is an arena's */
+#define KF_ARENA_RET (1u << 13)
+#define KF_ARENA_ARG1 (1u << 14)
+#define KF_ARENA_ARG2 (1u << 15)
+#define ARENA_ATTR "address_space(1)"
 
 /* One proposal */
 struct fstate {
@@ -394,6 +399,68 @@ static int fsel_kfunc_tags(struct fsel *fs, const struct fgroup *g,
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * With attributes: where @type is a pointer, a pointer to the same type in
+ * the BPF arena's address space instead (a TYPE_TAG "address_space(1)"
+ * with kind_flag set, which makes it an attribute, under a new PTR), as
+ * pahole writes it for the kfuncs flagged so.  0, or -errno.
+ */
+static int fsel_arena_ptr(struct fsel *fs, uint32_t *type)
+{
+	const struct btf_type *t = btf_table__type(fs->tab, *type);
+	struct btf_type tag = { 0 }, ptr = { 0 };
+	long name;
+	int id;
+
+	if (!t || btf_kind(t) != BTF_KIND_PTR)
+		return 0;
+	tag.type = t->type;	/* before any add moves the table */
+	name = btf_table__add_str(fs->tab, ARENA_ATTR);
+	if (name < 0)
+		return name;
+	tag.name_off = name;
+	tag.info = btf_info(BTF_KIND_TYPE_TAG, 0, true);
+	id = btf_table__add_raw(fs->tab, &tag);
+	if (id < 0)
+		return id;
+	ptr.info = btf_info(BTF_KIND_PTR, 0, false);
+	ptr.type = id;
+	id = btf_table__add_raw(fs->tab, &ptr);
+	if (id < 0)
+		return id;
+	*type = id;
+	return 0;
+}
+
+/* The FUNC_PROTO of @st for group @g: its own, or arena-tagged (a copy) */
+static int fsel_add_proto(struct fsel *fs, const struct fgroup *g,
+			  const struct fstate *st)
+{
+	const struct btf_type *p = fsel_proto(fs, st);
+	uint32_t flags = g->syms && g->syms->kfunc ? g->syms->kfunc_flags : 0;
+	struct btf_param *params;
+	struct btf_type *copy;
+	int id, err = 0;
+
+	if (!fs->file->attributes ||
+	    !(flags & (KF_ARENA_RET | KF_ARENA_ARG1 | KF_ARENA_ARG2)))
+		return btf_table__add_raw(fs->tab, p);
+	copy = malloc(btf_rec_size(p));
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, p, btf_rec_size(p));
+	params = (struct btf_param *)(copy + 1);
+	if (flags & KF_ARENA_RET)
+		err = fsel_arena_ptr(fs, &copy->type);
+	if (!err && (flags & KF_ARENA_ARG1) && btf_vlen(copy) > 0)
+		err = fsel_arena_ptr(fs, &params[0].type);
+	if (!err && (flags & KF_ARENA_ARG2) && btf_vlen(copy) > 1)
+		err = fsel_arena_ptr(fs, &params[1].type);
+	id = err ? err : btf_table__add_raw(fs->tab, copy);
+	free(copy);
+	return id;
+}
+
 static int fsel_emit(struct fsel *fs, const struct fgroup *g,
 		     const struct fstate *st)
 {
@@ -401,7 +468,7 @@ static int fsel_emit(struct fsel *fs, const struct fgroup *g,
 	int proto, id, err = 0;
 	size_t i;
 
-	proto = btf_table__add_raw(fs->tab, fsel_proto(fs, st));
+	proto = fsel_add_proto(fs, g, st);
 	if (proto < 0)
 		return proto;
 	/* the reference encoder marks every function static */

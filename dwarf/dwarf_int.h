@@ -132,6 +132,7 @@ struct dwarf_file {
 	bool clone_funcs;	/* optimized_func: NAME.isra.N counts for NAME */
 	bool consistent_funcs;	/* leave out NAMEs whose prototypes disagree */
 	bool kfunc_tags;	/* bpf_kfunc DECL_TAGs */
+	bool attributes;	/* arena kfuncs' pointers in address_space(1) */
 	bool types_only;	/* no FUNC, nor anything only functions need */
 	bool flat_arrays;	/* int a[2][3] as ARRAY(6), as pahole < 1.32 */
 	unsigned int nr_lang_exclude;

@@ -297,6 +297,7 @@ static void file_set_opts(struct dwarf_file *f,
 	f->clone_funcs = feat & BTF_FEAT_OPTIMIZED_FUNC;
 	f->consistent_funcs = feat & BTF_FEAT_CONSISTENT_FUNC;
 	f->kfunc_tags = feat & BTF_FEAT_DECL_TAG_KFUNCS;
+	f->attributes = feat & BTF_FEAT_ATTRIBUTES;
 	f->select_func = funcs__select_symbol;
 	f->types_only = opts && opts->types_only;
 	f->flat_arrays = opts && opts->flat_arrays;

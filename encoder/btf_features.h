@@ -23,6 +23,8 @@ enum btf_feature {
 	BTF_FEAT_DISTILLED_BASE = 1u << 9,	/* .BTF.base for modules */
 	BTF_FEAT_REPRODUCIBLE = 1u << 10,	/* always true here: accepted */
 	BTF_FEAT_ENCODE_FORCE = 1u << 11,	/* accepted for compatibility */
+	BTF_FEAT_ATTRIBUTES = 1u << 12,		/* arena kfuncs: address_space(1) */
+	BTF_FEAT_LAYOUT = 1u << 13,		/* accepted; see btfenc(1) */
 };
 
 struct btf_feature_name {
@@ -44,6 +46,8 @@ static const struct btf_feature_name btf_feature_names[] = {
 	{ "reproducible_build", BTF_FEAT_REPRODUCIBLE, false },
 	{ "distilled_base", BTF_FEAT_DISTILLED_BASE, false },
 	{ "global_var", BTF_FEAT_GLOBAL_VAR, false },
+	{ "attributes", BTF_FEAT_ATTRIBUTES, false },
+	{ "layout", BTF_FEAT_LAYOUT, false },
 	{ NULL, 0, false },
 };
 

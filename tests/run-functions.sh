@@ -134,15 +134,21 @@ for cc in gcc clang; do
 	$cc -g -O1 -c "$FUNCS/kfuncs.c" -o "$tmp/kf-$cc.o"
 	"$BTFENC" -o "$tmp/kf-$cc.btf" "$tmp/kf-$cc.o"
 	canon --kinds DECL_TAG "$tmp/kf-$cc.btf" >"$tmp/kf-$cc.tags"
-	check "$cc kfuncs: bpf_kfunc on kf_one, kf_two, bpf_fastcall on kf_two" diff -u - "$tmp/kf-$cc.tags" <<'EOF'
+	check "$cc kfuncs: bpf_kfunc on kf_one, kf_two, kf_arena, bpf_fastcall on kf_two" diff -u - "$tmp/kf-$cc.tags" <<'EOF'
 DECL_TAG 'bpf_fastcall' idx=-1 -> func kf_two
+DECL_TAG 'bpf_kfunc' idx=-1 -> func kf_arena
 DECL_TAG 'bpf_kfunc' idx=-1 -> func kf_one
 DECL_TAG 'bpf_kfunc' idx=-1 -> func kf_two
 EOF
 	"$BTFENC" --features=-decl_tag_kfuncs -o "$tmp/kf2-$cc.btf" "$tmp/kf-$cc.o"
 	check "$cc kfuncs: -decl_tag_kfuncs" lacks "$tmp/kf2-$cc.btf" "'bpf_fastcall'"
+	check "$cc kfuncs: no attributes by default" lacks "$tmp/kf-$cc.btf" "address_space"
+	"$BTFENC" --features=+attributes -o "$tmp/kf3-$cc.btf" "$tmp/kf-$cc.o"
+	check "$cc kfuncs: attributes: the arena's return value and second argument" \
+		[ "$(proto "$tmp/kf3-$cc.btf" kf_arena)" = "FUNC kf_arena linkage=static -> func_proto (map:ptr -> void, addr:ptr -> type_tag attr 'address_space(1)' -> void, n:int 'int') -> ptr -> type_tag attr 'address_space(1)' -> void" ]
 	if kernel_can_load_btf; then
 		check "$cc kfuncs: the kernel accepts it" "$TOOLS/btfload" "$tmp/kf-$cc.btf"
+		check "$cc kfuncs: ... and with attributes" "$TOOLS/btfload" "$tmp/kf3-$cc.btf"
 	fi
 done
 

@@ -193,7 +193,7 @@ perl -ne '
 		for my $n (sort keys %l) {
 			my ($p, $b) = ($l{$n}{"<"} // "", $l{$n}{">"} // "");
 			my $g;
-			(my $pt = $p) =~ s/type_tag \x27address_space\(\d+\)\x27 -> //g;
+			(my $pt = $p) =~ s/type_tag (?:attr )?\x27address_space\(\d+\)\x27 -> //g;
 			(my $pn = $p) =~ s/([(,] ?)[A-Za-z_]\w*:/$1:/g;
 			(my $bn = $b) =~ s/([(,] ?)[A-Za-z_]\w*:/$1:/g;
 			if ($pt eq $b) { $g = "address_space type tags in pahole 1.32 only (attributes)" }

@@ -173,6 +173,9 @@ static void put_head(struct canon *c, const struct btf_type *t,
 	sb_printf(&c->sb, "%s", names[type_kind(t)]);
 	if (btf_is_fwd(t))
 		sb_printf(&c->sb, " %s", btf_kflag(t) ? "union" : "struct");
+	/* a TYPE_TAG with kind_flag set is an attribute (address_space(1)) */
+	if (type_kind(t) == BTF_KIND_TYPE_TAG && btf_kflag(t))
+		sb_printf(&c->sb, " attr");
 	if (!t->name_off)
 		return;
 	if (quote_name(t))
