@@ -123,9 +123,12 @@ static void usage(FILE *f)
 "\n"
 "General:\n"
 "      --stats         print time and peak memory per phase, and the types\n"
-"                      per kind before and after dedup\n"
+"                      per kind before and after dedup; with --min, -v's\n"
+"                      summary\n"
 "  -v, --verbose       say more; with --min, what each relocation resolved\n"
-"                      to and what was kept\n"
+"                      to and what was kept, then per kernel how many were\n"
+"                      resolved, without candidate or poisoned, and each\n"
+"                      missing type.field once\n"
 "  -q, --quiet         print errors only\n"
 "  -h, --help          print this help\n"
 "      --version       print the version\n"
@@ -778,14 +781,31 @@ static int load_input(struct run *r, const char *input, struct btf_table **out)
 	return err;
 }
 
+/* -v, --stats: what the records found in this kernel, missing names once */
+static void print_summary(const char *input, const struct minimize_summary *s)
+{
+	size_t i;
+
+	fprintf(stderr, "btfenc: %s: CO-RE relocations: %lu resolved, %lu without "
+		"candidate, %lu poisoned, %lu existence checks false\n", input,
+		s->resolved, s->no_cand, s->poisoned, s->absent);
+	for (i = 0; i < s->nr_missing; i++)
+		fprintf(stderr, "btfenc: %s: missing: %s (%lu relocation%s)\n", input,
+			s->missing[i].name, s->missing[i].nr_relos,
+			s->missing[i].nr_relos == 1 ? "" : "s");
+}
+
 static int minimize_target(struct run *r, const char *input,
 			   struct btf_table **tab)
 {
+	struct minimize_summary sum;
+	bool want_sum = r->o->stats || msg__level() >= MSG_VERBOSE;
 	/* libbpf's btf_custom_path takes one file without a base: with a
 	 * module on its vmlinux, the result holds what it needs of both */
 	struct minimize_opts mopts = {
 		.verbose = msg__level() >= MSG_VERBOSE,
 		.standalone = true,
+		.summary = want_sum ? &sum : NULL,
 	};
 	struct btf_table *min = NULL;
 	int err;
@@ -794,6 +814,10 @@ static int minimize_target(struct run *r, const char *input,
 	stats_phase(r, input, "minimize");
 	if (err)
 		return err;
+	if (want_sum) {
+		print_summary(input, &sum);
+		minimize__summary_free(&sum);
+	}
 	btf_table__free(*tab);
 	*tab = min;
 	stats_kinds(r, input, "kept", min);
