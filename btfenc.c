@@ -24,6 +24,7 @@
 #include "btfenc.h"
 #include "dedup/dedup.h"
 #include "dwarf/dwarf_reader.h"
+#include "input.h"
 #include "encoder/btf_compat.h"
 #include "encoder/btf_distill.h"
 #include "encoder/btf_io.h"
@@ -77,7 +78,9 @@ static void usage(FILE *f)
 "       btfenc --dump FILE [--base BASE]\n"
 "Encode the DWARF debug info of INPUT (a vmlinux, a kernel module or any ELF\n"
 "file with DWARF) as deduplicated BTF, or trim it to what BPF CO-RE objects\n"
-"need.  INPUT may also be raw BTF or an ELF file with .BTF.\n"
+"need.  INPUT may also be raw BTF or an ELF file with .BTF, or an archive or\n"
+"package read as a stream (.btf.tar.xz, .tar.gz, .tar, .deb, .ddeb, .rpm):\n"
+"its vmlinux or RELEASE.btf, or ARCHIVE:MEMBER (nf_tables.ko) for another.\n"
 "\n"
 "Output:\n"
 "  -o, --output FILE   write raw BTF to FILE (default: standard output,\n"
@@ -99,8 +102,7 @@ static void usage(FILE *f)
 "                      name, ARCH for raw BTF from its directory's name\n"
 "      --gzip          gzip the output (also implied by -o NAME.gz)\n"
 "      --dump FILE     print the types of FILE (raw BTF or an ELF's .BTF) one\n"
-"                      per line, as bpftool's raw format\n"
-"\n"
+"                      per line, as bpftool's raw format\n""\n"
 "Encoding:\n"
 "  -j, --jobs N        threads (default: online CPUs); the output is\n"
 "                      the same at every N\n"
@@ -330,18 +332,30 @@ static int check_input(const char *path)
 	return 0;
 }
 
+/* The BTF of @arg: a file, or the kernel or member of an archive */
+static int read_btf_arg(const char *arg, const struct btf_table *base,
+			struct btf_table **out)
+{
+	struct input in;
+	int err = input__open(arg, &in);
+
+	if (!err)
+		err = check_input(in.path);
+	if (!err)
+		err = btf_io__read_as(in.path, in.name, base, out);
+	input__close(&in);
+	return err;
+}
+
 static int run_dump(const struct btfenc_opts *o)
 {
 	struct btf_table *base = NULL, *tab = NULL;
-	int err;
+	int err = 0;
 
-	err = o->base ? check_input(o->base) : 0;
-	if (!err && o->base)
-		err = btf_io__read(o->base, NULL, &base);
+	if (o->base)
+		err = read_btf_arg(o->base, NULL, &base);
 	if (!err)
-		err = check_input(o->dump);
-	if (!err)
-		err = btf_io__read(o->dump, base, &tab);
+		err = read_btf_arg(o->dump, base, &tab);
 	if (!err)
 		err = btf_io__dump(tab, stdout);
 	if (!err && (fflush(stdout) || ferror(stdout))) {
@@ -487,14 +501,14 @@ static int elf_sections(const char *path, int fd, bool *dwarf, bool *btf)
 	return err;
 }
 
-static enum input_kind input_kind(const char *path)
+static enum input_kind input_kind(const char *open_path, const char *path)
 {
 	unsigned char magic[SELFMAG] = { 0 };
 	bool dwarf = false, btf = false;
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(open_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		msg__error("%s: %s", path, strerror(errno));
 		return INPUT_BAD;
@@ -664,8 +678,9 @@ static bool arrays_flat(const struct run *r)
  * encode meanwhile); not for split tables, nor when the features chosen
  * change the table after reading.  On one thread that would only be slower.
  */
-static int encode_dwarf(struct run *r, const char *input, struct btf_table **out)
+static int encode_dwarf(struct run *r, const struct input *in, struct btf_table **out)
 {
+	const char *input = in->name;
 	struct dwarf_reader_opts ropts = {
 		.nr_threads = r->o->nr_threads,
 		.gen_floats = r->o->features & BTF_FEAT_FLOAT,
@@ -674,6 +689,7 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		.supplementary = r->o->supplementary,
 		.debug_dir = r->o->debug_dir,
 		.flat_arrays = arrays_flat(r),
+		.name = in->name,
 		/* minimizing a kernel: see minimize__types_suffice */
 		.types_only = r->nr_objs && r->types_suffice && !r->base,
 	};
@@ -707,7 +723,7 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		ropts.nr_min_roots = r->nr_roots;
 		ropts.subset = &subset;
 	}
-	err = dwarf_reader__load(input, tab, &ropts);
+	err = dwarf_reader__load(in->path, tab, &ropts);
 	if (err)
 		progress_end(&prog);
 	if (!err && subset.scanned && r->o->stats)
@@ -753,23 +769,28 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
  * The types of an input: from its DWARF, else from its .BTF, else it is raw
  * BTF.  Existing BTF is only downgraded to the chosen features.
  */
-static int load_input(struct run *r, const char *input, struct btf_table **out)
+static int load_input(struct run *r, const struct input *in, struct btf_table **out)
 {
+	const char *input = in->name;
 	enum input_kind kind;
-	int err = check_input(input);
+	int err = check_input(in->path);
 
 	if (err)
 		return err;
-	kind = input_kind(input);
+	if (in->archive && r->o->in_place) {
+		msg__error("%s: -J cannot write into an archive", in->archive);
+		return -EINVAL;
+	}
+	kind = input_kind(in->path, input);
 	if (kind == INPUT_BAD)
 		return -EINVAL;
 	if (kind == INPUT_DWARF)
-		return encode_dwarf(r, input, out);
+		return encode_dwarf(r, in, out);
 	if (r->o->in_place) {
 		msg__error("%s: no DWARF debug info (.debug_info) to encode", input);
 		return -EINVAL;
 	}
-	err = btf_io__read(input, r->base, out);
+	err = btf_io__read_as(in->path, input, r->base, out);
 	stats_phase(r, input, "read");
 	if (!err) {
 		err = btf_compat__apply(*out, r->o->features);
@@ -885,25 +906,29 @@ static int write_output(struct run *r, const char *input, struct btf_table *tab,
 				 o->gzip || (path && ends_with(path, ".gz")));
 }
 
-static int run_one(struct run *r, const char *input)
+static int run_one(struct run *r, const char *arg)
 {
 	const struct btfenc_opts *o = r->o;
 	struct btf_table *tab = NULL;
 	char *path = NULL;
+	struct input in;
 	int err;
 
-	err = load_input(r, input, &tab);
+	err = input__open(arg, &in);
+	if (!err)
+		err = load_input(r, &in, &tab);
 	if (!err && r->nr_objs)
-		err = minimize_target(r, input, &tab);
+		err = minimize_target(r, in.name, &tab);
 	if (!err && r->batch) {
-		path = batch__output_path(r->batch, input);
+		path = batch__output_path(r->batch, arg, in.path, in.member);
 		err = path ? 0 : -EINVAL;
 	}
 	if (!err)
-		err = write_output(r, input, tab, path ? path : o->output);
+		err = write_output(r, arg, tab, path ? path : o->output);
 	if (err && r->batch)
-		batch__fail(r->batch, input);
-	stats_phase(r, input, "write");
+		batch__fail(r->batch, arg);
+	stats_phase(r, in.name ? in.name : arg, "write");
+	input__close(&in);
 	free(path);
 	btf_table__free(tab);
 	return err;
@@ -963,11 +988,8 @@ static int run_encode(const struct btfenc_opts *o)
 	int i, err = 0, failed = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &r.t_phase);
-	if (o->base) {
-		err = check_input(o->base);
-		if (!err)
-			err = btf_io__read(o->base, NULL, &r.base);
-	}
+	if (o->base)
+		err = read_btf_arg(o->base, NULL, &r.base);
 	if (!err)
 		err = load_objects(&r);
 	if (!err && o->out_dir) {
