@@ -24,6 +24,7 @@
 #include "btfenc.h"
 #include "dedup/dedup.h"
 #include "dwarf/dwarf_reader.h"
+#include "fetch.h"
 #include "input.h"
 #include "encoder/btf_compat.h"
 #include "encoder/btf_distill.h"
@@ -46,6 +47,8 @@ enum {
 	OPT_SUPPLEMENTARY,
 	OPT_DEBUG_DIR,
 	OPT_ARRAYS,
+	OPT_BUILD_ID,
+	OPT_RUNNING_KERNEL,
 };
 
 static const struct option long_opts[] = {
@@ -62,6 +65,8 @@ static const struct option long_opts[] = {
 	{ "supplementary", required_argument, NULL, OPT_SUPPLEMENTARY },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "arrays", required_argument, NULL, OPT_ARRAYS },
+	{ "build-id", required_argument, NULL, OPT_BUILD_ID },
+	{ "running-kernel", no_argument, NULL, OPT_RUNNING_KERNEL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -76,6 +81,7 @@ static void usage(FILE *f)
 "       btfenc --min OBJ [OBJ...] [OPTIONS] INPUT\n"
 "       btfenc [--min OBJ...] --out-dir DIR [OPTIONS] INPUT...\n"
 "       btfenc --dump FILE [--base BASE]\n"
+"       btfenc [--min OBJ...] [OPTIONS] --build-id HEX | --running-kernel\n"
 "Encode the DWARF debug info of INPUT (a vmlinux, a kernel module or any ELF\n"
 "file with DWARF) as deduplicated BTF, or trim it to what BPF CO-RE objects\n"
 "need.  INPUT may also be raw BTF or an ELF file with .BTF, or an archive or\n"
@@ -102,7 +108,12 @@ static void usage(FILE *f)
 "                      name, ARCH for raw BTF from its directory's name\n"
 "      --gzip          gzip the output (also implied by -o NAME.gz)\n"
 "      --dump FILE     print the types of FILE (raw BTF or an ELF's .BTF) one\n"
-"                      per line, as bpftool's raw format\n""\n"
+"                      per line, as bpftool's raw format\n""      --build-id HEX  instead of INPUT, the debug file of this build-id (a\n"
+"                      vmlinux's: readelf -n), fetched through debuginfod\n"
+"                      (DEBUGINFOD_URLS; cached as debuginfod caches)\n"
+"      --running-kernel\n"
+"                      --build-id of the running kernel (/sys/kernel/notes)\n"
+"\n"
 "Encoding:\n"
 "  -j, --jobs N        threads (default: online CPUs); the output is\n"
 "                      the same at every N\n"
@@ -182,6 +193,8 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		case OPT_BTFHUB: o->btfhub = optarg; break;
 		case OPT_SUPPLEMENTARY: o->supplementary = optarg; break;
 		case OPT_DEBUG_DIR: o->debug_dir = optarg; break;
+		case OPT_BUILD_ID: o->build_id = optarg; break;
+		case OPT_RUNNING_KERNEL: o->running_kernel = true; break;
 		case OPT_ARRAYS:
 			if (!strcmp(optarg, "nested"))
 				o->arrays = ARRAYS_NESTED;
@@ -235,7 +248,13 @@ static int usage_error(const char *what)
 
 static int check_args(const struct btfenc_opts *o)
 {
-	if (!o->nr_inputs)
+	if (o->build_id && o->running_kernel)
+		return usage_error("--build-id and --running-kernel exclude each other");
+	if ((o->build_id || o->running_kernel) && o->nr_inputs)
+		return usage_error("--build-id and --running-kernel take the place of INPUT");
+	if ((o->build_id || o->running_kernel) && o->in_place)
+		return usage_error("-J cannot write into debuginfod's cache");
+	if (!o->nr_inputs && !o->build_id && !o->running_kernel)
 		return usage_error("no INPUT given");
 	if (o->nr_inputs > 1 && !o->out_dir)
 		return usage_error("more than one INPUT given (use --out-dir DIR)");
@@ -982,6 +1001,28 @@ static int load_objects(struct run *r)
 	return err;
 }
 
+/* --build-id, --running-kernel: the file debuginfod fetches is the INPUT */
+static int run_fetched(struct run *r)
+{
+	const char *id = r->o->build_id;
+	char running[129], *path = NULL;
+	int err = 0;
+
+	if (r->o->running_kernel) {
+		err = fetch__running_build_id(NULL, running,
+					      sizeof(running));
+		id = running;
+	}
+	if (!err)
+		err = fetch__debuginfo(id, &path);
+	if (!err) {
+		msg__info("build-id %s: %s", id, path);
+		err = run_one(r, path);
+	}
+	free(path);
+	return err;
+}
+
 static int run_encode(const struct btfenc_opts *o)
 {
 	struct run r = { .o = o };
@@ -997,6 +1038,8 @@ static int run_encode(const struct btfenc_opts *o)
 		err = r.batch ? 0 : -errno;
 	}
 	stats_phase(&r, "objects", "read");
+	if (!err && (o->build_id || o->running_kernel))
+		failed = run_fetched(&r) != 0;
 	/* in a batch, one bad input does not stop the others */
 	for (i = 0; !err && i < o->nr_inputs; i++)
 		failed += run_one(&r, o->inputs[i]) != 0;
