@@ -176,10 +176,15 @@ static int banner_release(Elf *elf, char *out, size_t size)
 	return -ENOENT;
 }
 
-/* The length of @name without a trailing ".btf" or ".btf.gz" */
+/* The length of @name without a trailing ".btf", ".btf.gz", ".btf.tar.xz",
+ * or the suffix of another archive or package */
 static size_t name_stem(const char *name)
 {
-	static const char *const exts[] = { ".btf.gz", ".btf" };
+	static const char *const exts[] = {
+		".btf.gz", ".btf.tar.xz", ".btf.tar.gz", ".btf.tar.zst", ".btf.tar",
+		".btf", ".tar.xz", ".tar.gz", ".tgz", ".txz", ".tar.zst", ".tar.bz2",
+		".tar", ".deb", ".ddeb", ".rpm",
+	};
 	size_t len = strlen(name), i, n;
 
 	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
@@ -197,13 +202,26 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* The release a raw BTF file is named after: BTFHub's 5.4.0-42-generic.btf */
-static int name_release(const char *input, char *out, size_t size)
+static bool is_release(const char *base, size_t n, size_t size)
 {
-	const char *base = base_name(input);
+	return n && n < size && base[0] >= '0' && base[0] <= '9';
+}
+
+/*
+ * The release a raw BTF file is named after: BTFHub's 5.4.0-42-generic.btf,
+ * an archive's member so named, else the archive (5.4.0-42-generic.btf.tar.xz)
+ */
+static int name_release(const char *input, const char *member, char *out,
+			size_t size)
+{
+	const char *base = member ? base_name(member) : "";
 	size_t n = name_stem(base);
 
-	if (!n || n >= size || base[0] < '0' || base[0] > '9') {
+	if (!is_release(base, n, size)) {
+		base = base_name(input);
+		n = name_stem(base);
+	}
+	if (!is_release(base, n, size)) {
 		msg__error("%s: --btfhub: raw BTF has no \"Linux version\" banner, and "
 			   "its file name is not a kernel release (as in "
 			   "5.4.0-42-generic.btf)", input);
@@ -238,10 +256,11 @@ static int raw_arch(struct batch *b, const char *input, const char **arch)
 	return -EINVAL;
 }
 
-static int kernel_identity(struct batch *b, const char *input, char *release,
-			   size_t size, const char **arch)
+static int kernel_identity(struct batch *b, const char *input, const char *path,
+			   const char *member, char *release, size_t size,
+			   const char **arch)
 {
-	int fd = open(input, O_RDONLY | O_CLOEXEC), err = -EINVAL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = -EINVAL;
 	GElf_Ehdr eh = { 0 };
 	Elf *elf;
 
@@ -250,9 +269,9 @@ static int kernel_identity(struct batch *b, const char *input, char *release,
 		return -errno;
 	}
 	*arch = NULL;
-	if (!btf_io__is_elf(input)) {
+	if (!btf_io__is_elf(path)) {
 		close(fd);
-		err = name_release(input, release, size);
+		err = name_release(input, member, release, size);
 		return err ? err : raw_arch(b, input, arch);
 	}
 	elf_version(EV_CURRENT);
@@ -276,7 +295,8 @@ static int kernel_identity(struct batch *b, const char *input, char *release,
 	return err;
 }
 
-char *batch__output_path(struct batch *b, const char *input)
+char *batch__output_path(struct batch *b, const char *input, const char *path_in,
+			  const char *member)
 {
 	const char *base = base_name(input), *ext = b->gzip ? ".btf.gz" : ".btf";
 	char release[256], *path = NULL;
@@ -287,7 +307,8 @@ char *batch__output_path(struct batch *b, const char *input)
 		n = asprintf(&path, "%s/%.*s%s", b->dir, (int)name_stem(base), base, ext);
 		return n < 0 ? NULL : path;
 	}
-	if (kernel_identity(b, input, release, sizeof(release), &arch))
+	if (kernel_identity(b, input, path_in ? path_in : input, member, release,
+			    sizeof(release), &arch))
 		return NULL;
 	n = asprintf(&path, "%s/%s/%s/%s%s", b->dir, b->hub, arch, release, ext);
 	if (n < 0)

@@ -31,13 +31,16 @@ void batch__free(struct batch *b);
 
 /*
  * The output path for @input (malloc'd): DIR/NAME.btf, NAME being the
- * input's file name without a trailing .btf or .btf.gz, or with BTFHub's
- * layout DIR/DISTRO/VERSION/ARCH/RELEASE.btf, the release read from the
- * kernel's linux_banner or, for raw BTF, from the file name
- * (5.4.0-42-generic.btf); directories are created.  NULL with a message
+ * input's file name without a trailing .btf, .btf.gz, .btf.tar.xz or
+ * archive suffix, or with BTFHub's layout DIR/DISTRO/VERSION/ARCH/RELEASE.btf,
+ * the release read from the kernel's linux_banner or, for raw BTF, from
+ * the file name (5.4.0-42-generic.btf): @member's (an archive's member),
+ * else @input's; directories are created.  @path is where the input is
+ * read (an archive's member in memory; NULL: @input).  NULL with a message
  * naming @input when that cannot be done.
  */
-char *batch__output_path(struct batch *b, const char *input);
+char *batch__output_path(struct batch *b, const char *input, const char *path,
+			 const char *member);
 
 /* Write @data as @input's output at @path (or link it) and record it. */
 int batch__write(struct batch *b, const char *input, const char *path,

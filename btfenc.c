@@ -24,6 +24,8 @@
 #include "btfenc.h"
 #include "dedup/dedup.h"
 #include "dwarf/dwarf_reader.h"
+#include "fetch.h"
+#include "input.h"
 #include "encoder/btf_compat.h"
 #include "encoder/btf_distill.h"
 #include "encoder/btf_io.h"
@@ -45,6 +47,8 @@ enum {
 	OPT_SUPPLEMENTARY,
 	OPT_DEBUG_DIR,
 	OPT_ARRAYS,
+	OPT_BUILD_ID,
+	OPT_RUNNING_KERNEL,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +65,8 @@ static const struct option long_opts[] = {
 	{ "supplementary", required_argument, NULL, OPT_SUPPLEMENTARY },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "arrays", required_argument, NULL, OPT_ARRAYS },
+	{ "build-id", required_argument, NULL, OPT_BUILD_ID },
+	{ "running-kernel", no_argument, NULL, OPT_RUNNING_KERNEL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -75,9 +81,12 @@ static void usage(FILE *f)
 "       btfenc --min OBJ [OBJ...] [OPTIONS] INPUT\n"
 "       btfenc [--min OBJ...] --out-dir DIR [OPTIONS] INPUT...\n"
 "       btfenc --dump FILE [--base BASE]\n"
+"       btfenc [--min OBJ...] [OPTIONS] --build-id HEX | --running-kernel\n"
 "Encode the DWARF debug info of INPUT (a vmlinux, a kernel module or any ELF\n"
 "file with DWARF) as deduplicated BTF, or trim it to what BPF CO-RE objects\n"
-"need.  INPUT may also be raw BTF or an ELF file with .BTF.\n"
+"need.  INPUT may also be raw BTF or an ELF file with .BTF, or an archive or\n"
+"package read as a stream (.btf.tar.xz, .tar.gz, .tar, .deb, .ddeb, .rpm):\n"
+"its vmlinux or RELEASE.btf, or ARCHIVE:MEMBER (nf_tables.ko) for another.\n"
 "\n"
 "Output:\n"
 "  -o, --output FILE   write raw BTF to FILE (default: standard output,\n"
@@ -99,7 +108,11 @@ static void usage(FILE *f)
 "                      name, ARCH for raw BTF from its directory's name\n"
 "      --gzip          gzip the output (also implied by -o NAME.gz)\n"
 "      --dump FILE     print the types of FILE (raw BTF or an ELF's .BTF) one\n"
-"                      per line, as bpftool's raw format\n"
+"                      per line, as bpftool's raw format\n""      --build-id HEX  instead of INPUT, the debug file of this build-id (a\n"
+"                      vmlinux's: readelf -n), fetched through debuginfod\n"
+"                      (DEBUGINFOD_URLS; cached as debuginfod caches)\n"
+"      --running-kernel\n"
+"                      --build-id of the running kernel (/sys/kernel/notes)\n"
 "\n"
 "Encoding:\n"
 "  -j, --jobs N        threads (default: online CPUs); the output is\n"
@@ -124,9 +137,12 @@ static void usage(FILE *f)
 "\n"
 "General:\n"
 "      --stats         print time and peak memory per phase, and the types\n"
-"                      per kind before and after dedup\n"
+"                      per kind before and after dedup; with --min, -v's\n"
+"                      summary\n"
 "  -v, --verbose       say more; with --min, what each relocation resolved\n"
-"                      to and what was kept\n"
+"                      to and what was kept, then per kernel how many were\n"
+"                      resolved, without candidate or poisoned, and each\n"
+"                      missing type.field once\n"
 "  -q, --quiet         print errors only\n"
 "  -h, --help          print this help\n"
 "      --version       print the version\n"
@@ -204,6 +220,8 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		case OPT_BTFHUB: o->btfhub = optarg; break;
 		case OPT_SUPPLEMENTARY: o->supplementary = optarg; break;
 		case OPT_DEBUG_DIR: o->debug_dir = optarg; break;
+		case OPT_BUILD_ID: o->build_id = optarg; break;
+		case OPT_RUNNING_KERNEL: o->running_kernel = true; break;
 		case OPT_ARRAYS:
 			if (btfenc__parse_arrays(optarg, &o->arrays))
 				return usage_error("--arrays takes nested or flat");
@@ -253,7 +271,13 @@ static int usage_error(const char *what)
 
 static int check_args(const struct btfenc_opts *o)
 {
-	if (!o->nr_inputs)
+	if (o->build_id && o->running_kernel)
+		return usage_error("--build-id and --running-kernel exclude each other");
+	if ((o->build_id || o->running_kernel) && o->nr_inputs)
+		return usage_error("--build-id and --running-kernel take the place of INPUT");
+	if ((o->build_id || o->running_kernel) && o->in_place)
+		return usage_error("-J cannot write into debuginfod's cache");
+	if (!o->nr_inputs && !o->build_id && !o->running_kernel)
 		return usage_error("no INPUT given");
 	if (o->nr_inputs > 1 && !o->out_dir)
 		return usage_error("more than one INPUT given (use --out-dir DIR)");
@@ -350,18 +374,30 @@ static int check_input(const char *path)
 	return 0;
 }
 
+/* The BTF of @arg: a file, or the kernel or member of an archive */
+static int read_btf_arg(const char *arg, const struct btf_table *base,
+			struct btf_table **out)
+{
+	struct input in;
+	int err = input__open(arg, &in);
+
+	if (!err)
+		err = check_input(in.path);
+	if (!err)
+		err = btf_io__read_as(in.path, in.name, base, out);
+	input__close(&in);
+	return err;
+}
+
 static int run_dump(const struct btfenc_opts *o)
 {
 	struct btf_table *base = NULL, *tab = NULL;
-	int err;
+	int err = 0;
 
-	err = o->base ? check_input(o->base) : 0;
-	if (!err && o->base)
-		err = btf_io__read(o->base, NULL, &base);
+	if (o->base)
+		err = read_btf_arg(o->base, NULL, &base);
 	if (!err)
-		err = check_input(o->dump);
-	if (!err)
-		err = btf_io__read(o->dump, base, &tab);
+		err = read_btf_arg(o->dump, base, &tab);
 	if (!err)
 		err = btf_io__dump(tab, stdout);
 	if (!err && (fflush(stdout) || ferror(stdout))) {
@@ -509,14 +545,14 @@ static int elf_sections(const char *path, int fd, bool *dwarf, bool *btf)
 	return err;
 }
 
-static enum input_kind input_kind(const char *path)
+static enum input_kind input_kind(const char *open_path, const char *path)
 {
 	unsigned char magic[SELFMAG] = { 0 };
 	bool dwarf = false, btf = false;
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(open_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		msg__error("%s: %s", path, strerror(errno));
 		return INPUT_BAD;
@@ -686,8 +722,9 @@ static bool arrays_flat(const struct run *r)
  * encode meanwhile); not for split tables, nor when the features chosen
  * change the table after reading.  On one thread that would only be slower.
  */
-static int encode_dwarf(struct run *r, const char *input, struct btf_table **out)
+static int encode_dwarf(struct run *r, const struct input *in, struct btf_table **out)
 {
+	const char *input = in->name;
 	struct dwarf_reader_opts ropts = {
 		.nr_threads = r->o->nr_threads,
 		.gen_floats = r->o->features & BTF_FEAT_FLOAT,
@@ -696,6 +733,7 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		.supplementary = r->o->supplementary,
 		.debug_dir = r->o->debug_dir,
 		.flat_arrays = arrays_flat(r),
+		.name = in->name,
 		/* minimizing a kernel: see minimize__types_suffice */
 		.types_only = r->nr_objs && r->types_suffice && !r->base,
 	};
@@ -729,7 +767,7 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
 		ropts.nr_min_roots = r->nr_roots;
 		ropts.subset = &subset;
 	}
-	err = dwarf_reader__load(input, tab, &ropts);
+	err = dwarf_reader__load(in->path, tab, &ropts);
 	if (err)
 		progress_end(&prog);
 	if (!err && subset.scanned && r->o->stats)
@@ -775,23 +813,28 @@ static int encode_dwarf(struct run *r, const char *input, struct btf_table **out
  * The types of an input: from its DWARF, else from its .BTF, else it is raw
  * BTF.  Existing BTF is only downgraded to the chosen features.
  */
-static int load_input(struct run *r, const char *input, struct btf_table **out)
+static int load_input(struct run *r, const struct input *in, struct btf_table **out)
 {
+	const char *input = in->name;
 	enum input_kind kind;
-	int err = check_input(input);
+	int err = check_input(in->path);
 
 	if (err)
 		return err;
-	kind = input_kind(input);
+	if (in->archive && r->o->in_place) {
+		msg__error("%s: -J cannot write into an archive", in->archive);
+		return -EINVAL;
+	}
+	kind = input_kind(in->path, input);
 	if (kind == INPUT_BAD)
 		return -EINVAL;
 	if (kind == INPUT_DWARF)
-		return encode_dwarf(r, input, out);
+		return encode_dwarf(r, in, out);
 	if (r->o->in_place) {
 		msg__error("%s: no DWARF debug info (.debug_info) to encode", input);
 		return -EINVAL;
 	}
-	err = btf_io__read(input, r->base, out);
+	err = btf_io__read_as(in->path, input, r->base, out);
 	stats_phase(r, input, "read");
 	if (!err) {
 		err = btf_compat__apply(*out, r->o->features);
@@ -803,14 +846,31 @@ static int load_input(struct run *r, const char *input, struct btf_table **out)
 	return err;
 }
 
+/* -v, --stats: what the records found in this kernel, missing names once */
+static void print_summary(const char *input, const struct minimize_summary *s)
+{
+	size_t i;
+
+	fprintf(stderr, "btfenc: %s: CO-RE relocations: %lu resolved, %lu without "
+		"candidate, %lu poisoned, %lu existence checks false\n", input,
+		s->resolved, s->no_cand, s->poisoned, s->absent);
+	for (i = 0; i < s->nr_missing; i++)
+		fprintf(stderr, "btfenc: %s: missing: %s (%lu relocation%s)\n", input,
+			s->missing[i].name, s->missing[i].nr_relos,
+			s->missing[i].nr_relos == 1 ? "" : "s");
+}
+
 static int minimize_target(struct run *r, const char *input,
 			   struct btf_table **tab)
 {
+	struct minimize_summary sum;
+	bool want_sum = r->o->stats || msg__level() >= MSG_VERBOSE;
 	/* libbpf's btf_custom_path takes one file without a base: with a
 	 * module on its vmlinux, the result holds what it needs of both */
 	struct minimize_opts mopts = {
 		.verbose = msg__level() >= MSG_VERBOSE,
 		.standalone = true,
+		.summary = want_sum ? &sum : NULL,
 	};
 	struct btf_table *min = NULL;
 	int err;
@@ -819,6 +879,10 @@ static int minimize_target(struct run *r, const char *input,
 	stats_phase(r, input, "minimize");
 	if (err)
 		return err;
+	if (want_sum) {
+		print_summary(input, &sum);
+		minimize__summary_free(&sum);
+	}
 	btf_table__free(*tab);
 	*tab = min;
 	stats_kinds(r, input, "kept", min);
@@ -909,26 +973,31 @@ static bool input_big_endian(const char *input)
 	return n >= 2 && b[0] == 0xeb && b[1] == 0x9f;
 }
 
-static int run_one(struct run *r, const char *input)
+static int run_one(struct run *r, const char *arg)
 {
 	const struct btfenc_opts *o = r->o;
 	struct btf_table *tab = NULL;
 	char *path = NULL;
+	struct input in;
 	int err;
 
-	r->big_endian = input_big_endian(input);
-	err = load_input(r, input, &tab);
+	err = input__open(arg, &in);
+	if (!err) {
+		r->big_endian = input_big_endian(in.path);
+		err = load_input(r, &in, &tab);
+	}
 	if (!err && r->nr_objs)
-		err = minimize_target(r, input, &tab);
+		err = minimize_target(r, in.name, &tab);
 	if (!err && r->batch) {
-		path = batch__output_path(r->batch, input);
+		path = batch__output_path(r->batch, arg, in.path, in.member);
 		err = path ? 0 : -EINVAL;
 	}
 	if (!err)
-		err = write_output(r, input, tab, path ? path : o->output);
+		err = write_output(r, arg, tab, path ? path : o->output);
 	if (err && r->batch)
-		batch__fail(r->batch, input);
-	stats_phase(r, input, "write");
+		batch__fail(r->batch, arg);
+	stats_phase(r, in.name ? in.name : arg, "write");
+	input__close(&in);
 	free(path);
 	btf_table__free(tab);
 	return err;
@@ -982,17 +1051,36 @@ static int load_objects(struct run *r)
 	return err;
 }
 
+/* --build-id, --running-kernel: the file debuginfod fetches is the INPUT */
+static int run_fetched(struct run *r)
+{
+	const char *id = r->o->build_id;
+	char running[129], *path = NULL;
+	int err = 0;
+
+	if (r->o->running_kernel) {
+		err = fetch__running_build_id(NULL, running,
+					      sizeof(running));
+		id = running;
+	}
+	if (!err)
+		err = fetch__debuginfo(id, &path);
+	if (!err) {
+		msg__info("build-id %s: %s", id, path);
+		err = run_one(r, path);
+	}
+	free(path);
+	return err;
+}
+
 static int run_encode(const struct btfenc_opts *o)
 {
 	struct run r = { .o = o };
 	int i, err = 0, failed = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &r.t_phase);
-	if (o->base) {
-		err = check_input(o->base);
-		if (!err)
-			err = btf_io__read(o->base, NULL, &r.base);
-	}
+	if (o->base)
+		err = read_btf_arg(o->base, NULL, &r.base);
 	if (!err)
 		err = load_objects(&r);
 	if (!err && o->out_dir) {
@@ -1000,6 +1088,8 @@ static int run_encode(const struct btfenc_opts *o)
 		err = r.batch ? 0 : -errno;
 	}
 	stats_phase(&r, "objects", "read");
+	if (!err && (o->build_id || o->running_kernel))
+		failed = run_fetched(&r) != 0;
 	/* in a batch, one bad input does not stop the others */
 	for (i = 0; !err && i < o->nr_inputs; i++)
 		failed += run_one(&r, o->inputs[i]) != 0;

@@ -37,6 +37,8 @@ struct btfenc_opts {
 	const char *supplementary;	/* dwz's, for DWARF input */
 	const char *debug_dir;		/* where it is looked for */
 	enum btfenc_arrays arrays;
+	const char *build_id;	/* INPUT: fetched through debuginfod */
+	bool running_kernel;	/* the same, the running kernel's build-id */
 };
 
 /*

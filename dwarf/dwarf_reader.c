@@ -175,10 +175,10 @@ static int file_open(struct dwarf_file *f, const char *path,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		msg__error("%s: %s", path, strerror(errno));
+		msg__error("%s: %s", f->path, strerror(errno));
 		return err;
 	}
-	err = file_check_elf(f, path, fd);
+	err = file_check_elf(f, f->path, fd);
 	if (err) {
 		close(fd);
 		return err;
@@ -186,26 +186,26 @@ static int file_open(struct dwarf_file *f, const char *path,
 	f->dwfl = dwfl_begin(&file_callbacks);
 	if (!f->dwfl) {
 		close(fd);
-		msg__error("%s: %s", path, dwfl_errmsg(-1));
+		msg__error("%s: %s", f->path, dwfl_errmsg(-1));
 		return -ENOMEM;
 	}
 	/* libdwfl owns @fd from here on */
 	mod = dwfl_report_offline(f->dwfl, path, path, fd);
 	if (!mod || dwfl_report_end(f->dwfl, NULL, NULL)) {
-		msg__error("%s: %s", path, dwfl_errmsg(-1));
+		msg__error("%s: %s", f->path, dwfl_errmsg(-1));
 		return -EINVAL;
 	}
 	f->elf = dwfl_module_getelf(mod, &bias);
 	if (!f->elf || !gelf_getehdr(f->elf, &ehdr)) {
-		msg__error("%s: %s", path, dwfl_errmsg(-1));
+		msg__error("%s: %s", f->path, dwfl_errmsg(-1));
 		return -EINVAL;
 	}
 	f->dbg = dwfl_module_getdwarf(mod, &bias);
 	if (!f->dbg) {
 		if (!file_has_debug_info(f->elf))
-			msg__error("%s: no DWARF debug info (.debug_info)", path);
+			msg__error("%s: no DWARF debug info (.debug_info)", f->path);
 		else
-			msg__error("%s: cannot read DWARF: %s", path, dwfl_errmsg(-1));
+			msg__error("%s: cannot read DWARF: %s", f->path, dwfl_errmsg(-1));
 		return -EINVAL;
 	}
 	f->is_rel = ehdr.e_type == ET_REL;
@@ -308,7 +308,10 @@ static void file_set_opts(struct dwarf_file *f,
 int dwarf_reader__load(const char *path, struct btf_table *tab,
 		       const struct dwarf_reader_opts *opts)
 {
-	struct dwarf_file f = { .path = path, .alt_fd = -1 };
+	struct dwarf_file f = {
+		.path = opts && opts->name ? opts->name : path,
+		.alt_fd = -1,
+	};
 	struct merge *m = NULL;
 	int err;
 
@@ -322,7 +325,7 @@ int dwarf_reader__load(const char *path, struct btf_table *tab,
 	if (!err) {
 		m = merge__new(tab, &f);
 		if (!m) {
-			msg__error("%s: out of memory", path);
+			msg__error("%s: out of memory", f.path);
 			err = -ENOMEM;
 		}
 	}

@@ -107,6 +107,12 @@ struct dwarf_reader_opts {
 	 */
 	void (*unit_merged)(void *ctx);
 	void *unit_merged_ctx;
+	/*
+	 * What messages call the input, when @path is not what the user
+	 * named (an archive's member read into an anonymous file opened as
+	 * /proc/self/fd/N); NULL: @path
+	 */
+	const char *name;
 };
 
 int dwarf_reader__load(const char *path, struct btf_table *tab,

@@ -863,10 +863,16 @@ static bool io_fd_is_elf(int fd)
 int btf_io__read(const char *path, const struct btf_table *base,
 		 struct btf_table **out)
 {
+	return btf_io__read_as(path, path, base, out);
+}
+
+int btf_io__read_as(const char *open_path, const char *path,
+		    const struct btf_table *base, struct btf_table **out)
+{
 	struct stat st;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(open_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
 		msg__error("%s: %s", path, strerror(-err));

@@ -74,6 +74,10 @@ int btf_io__parse_raw(const void *data, size_t len, const char *what,
 /* Read a raw BTF file or an ELF file's .BTF section. */
 int btf_io__read(const char *path, const struct btf_table *base,
 		 struct btf_table **out);
+/* The same, opening @open_path and naming @path in messages (an archive's
+ * member read into an anonymous file) */
+int btf_io__read_as(const char *open_path, const char *path,
+		    const struct btf_table *base, struct btf_table **out);
 
 /* On SIGINT, SIGTERM, SIGHUP and SIGQUIT, remove the temporary file being
  * written (if any) before dying of the signal. */

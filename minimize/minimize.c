@@ -87,6 +87,9 @@ struct run {
 	const struct minimize_opts *opts;
 	struct cand_index idx;
 	struct keep *keep;
+	/* opts->summary, the missing names unsorted, repeated */
+	struct minimize_summary *sum;
+	size_t cap_missing;
 	/* scratch, per candidate of the current record */
 	struct core_spec *specs;
 	int8_t *matched;
@@ -379,6 +382,53 @@ static void res_text(const struct core_res *res, unsigned int kind, char *buf,
 		snprintf(buf, len, "value %llu", (unsigned long long)res->val);
 }
 
+/*
+ * The name a record looked for, for the summary: the root's essential
+ * name, then the named members or enumerator of its path
+ */
+static void relo_missing_name(const struct relo_ctx *rc, char *buf, size_t len)
+{
+	const struct core_spec *s = &rc->local;
+	const char *name = btf_table__name(s->tab, s->root_id);
+	size_t at;
+	int i;
+
+	at = snprintf(buf, len, "%.*s", (int)btf__essential_len(name), name);
+	for (i = 0; i < s->len && at < len; i++)
+		if (s->acc[i].name && (core__kind_is_field(s->kind) ||
+				       core__kind_is_enumval(s->kind)))
+			at += snprintf(buf + at, len - at, ".%s", s->acc[i].name);
+}
+
+/* Count the record for the summary: @nr matching, @cl its candidates */
+static int run_count(struct run *r, const struct relo_ctx *rc,
+		     const struct cand_list *cl, uint32_t nr,
+		     const struct core_res *none)
+{
+	struct minimize_summary *s = r->sum;
+	char name[512];
+
+	if (!s)
+		return 0;
+	if (nr || !cl) {
+		s->resolved++;
+		return 0;
+	}
+	if (!cl->nr_all)
+		s->no_cand++;
+	else if (none->poison)
+		s->poisoned++;
+	else
+		s->absent++;
+	relo_missing_name(rc, name, sizeof(name));
+	if (util__ensure_cap((void **)&s->missing, &r->cap_missing,
+			     sizeof(*s->missing), s->nr_missing + 1))
+		return -ENOMEM;
+	s->missing[s->nr_missing].name = strdup(name);
+	s->missing[s->nr_missing].nr_relos = 1;
+	return s->missing[s->nr_missing++].name ? 0 : -ENOMEM;
+}
+
 /* Mark every matching candidate, and say so when asked */
 static int run_keep(struct run *r, const struct relo_ctx *rc,
 		    const struct cand_list *cl)
@@ -402,8 +452,11 @@ static int run_keep(struct run *r, const struct relo_ctx *rc,
 		relo_info(r, rc, text);
 	}
 	if (nr)
-		return 0;
+		return run_count(r, rc, cl, nr, NULL);
 	core__calc(NULL, kind, &none);
+	err = run_count(r, rc, cl, nr, &none);
+	if (err)
+		return err;
 	res_text(&none, kind, val, sizeof(val));
 	snprintf(text, sizeof(text), "%s, %s: nothing kept",
 		 cl->nr_all ? "no matching candidate" : "no candidate", val);
@@ -431,7 +484,7 @@ static int run_relo(struct run *r, struct obj_run *or, struct relo_ctx *rc)
 	core__format_spec(&rc->local, rc->local_text, sizeof(rc->local_text));
 	if (rc->relo->kind == CORE_TYPE_ID_LOCAL) {
 		relo_info(r, rc, "local type ID: needs no target type");
-		return 0;
+		return run_count(r, rc, NULL, 0, NULL);
 	}
 	if (!*name) {
 		relo_error(rc, "the root type is anonymous");
@@ -513,6 +566,42 @@ bool minimize__types_suffice(struct minimize_obj *const *objs, int nr_objs)
 	return true;
 }
 
+static int cmp_missing(const void *a, const void *b)
+{
+	return strcmp(((const struct minimize_missing *)a)->name,
+		      ((const struct minimize_missing *)b)->name);
+}
+
+/* Sort the missing names and keep each once, counting its records */
+static void summary_fold(struct minimize_summary *s)
+{
+	size_t i, n = 0;
+
+	if (s->nr_missing > 1)
+		qsort(s->missing, s->nr_missing, sizeof(*s->missing), cmp_missing);
+	for (i = 0; i < s->nr_missing; i++) {
+		if (n && !strcmp(s->missing[n - 1].name, s->missing[i].name)) {
+			s->missing[n - 1].nr_relos++;
+			free(s->missing[i].name);
+		} else {
+			s->missing[n++] = s->missing[i];
+		}
+	}
+	s->nr_missing = n;
+}
+
+void minimize__summary_free(struct minimize_summary *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->nr_missing; i++)
+		free(s->missing[i].name);
+	free(s->missing);
+	memset(s, 0, sizeof(*s));
+}
+
 int minimize__run(const struct btf_table *target,
 		  struct minimize_obj *const *objs, int nr_objs,
 		  const struct minimize_opts *opts, struct btf_table **out)
@@ -521,6 +610,9 @@ int minimize__run(const struct btf_table *target,
 	struct run r = { .target = target, .opts = opts ? opts : &no_opts };
 	int i, err;
 
+	r.sum = r.opts->summary;
+	if (r.sum)
+		memset(r.sum, 0, sizeof(*r.sum));
 	r.keep = keep__new(target);
 	err = r.keep ? idx_build(&r.idx, target) : -ENOMEM;
 	for (i = 0; i < nr_objs && !err; i++)
@@ -533,6 +625,10 @@ int minimize__run(const struct btf_table *target,
 			msg__error("minimizing: writing the kept types: %s",
 				   strerror(-err));
 	}
+	if (r.sum && err)
+		minimize__summary_free(r.sum);
+	else if (r.sum)
+		summary_fold(r.sum);
 	hmap__free(r.idx.map);
 	keep__free(r.keep);
 	free(r.specs);

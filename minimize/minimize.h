@@ -84,11 +84,35 @@ struct minimize_root {
 int minimize__root_names(struct minimize_obj *const *objs, int nr_objs,
 			 struct minimize_root **out, size_t *nr);
 
+/*
+ * What the records of every object found in one target, for the driver to
+ * report: each record counts once, under the first that applies.
+ */
+struct minimize_summary {
+	unsigned long resolved;		/* a matching candidate, or a local ID */
+	unsigned long no_cand;		/* no type of the root's name and kind */
+	unsigned long poisoned;		/* candidates, none matching: poisoned */
+	unsigned long absent;		/* an existence check, none matching: 0 */
+	/* what the last three looked for: "type.field" (named accessors of
+	 * the path, root name without ___flavor), "type" for type records;
+	 * sorted, each once, with how many records */
+	struct minimize_missing {
+		char *name;
+		unsigned long nr_relos;
+	} *missing;
+	size_t nr_missing;
+};
+
+/* Frees what minimize__run put in @s (not @s itself) */
+void minimize__summary_free(struct minimize_summary *s);
+
 struct minimize_opts {
 	/* per record, with msg__info: what it resolved to, what was kept */
 	bool verbose;
 	/* with a split target: output standalone instead of split on base */
 	bool standalone;
+	/* when not NULL, filled in (on success; freed by the caller) */
+	struct minimize_summary *summary;
 };
 
 /*

@@ -860,3 +860,13 @@ testdata_kernel7_scripts()
 	fi
 	printf '%s\n' "$dir/$pkg-$ver"
 }
+
+# Prints the path of the cached .deb the kernel of testdata_kernel came from
+testdata_kernel_deb()
+{
+	local kdir pkg ver
+
+	kdir=$(testdata_kernel) || return 1
+	read -r pkg ver <"$kdir/VERSION" || return 1
+	testdata_fetch_deb "$(testdata_dir)" "$pkg" "$ver"
+}
