@@ -33,7 +33,7 @@ objcopy --dump-section .BTF="$ref" "$vmlinux" /dev/null 2>/dev/null && [ -s "$re
 # (CONFIG_PAHOLE_VERSION), read as run-kernel-build.sh reads them.
 pver=$(sed -n 's/^CONFIG_PAHOLE_VERSION=//p' "$kdir/.config")
 [ -n "$pver" ] && [ "$pver" -gt 0 ] || skip "$kdir/.config has no CONFIG_PAHOLE_VERSION"
-src=$(testdata_kernel_scripts) || skip "Debian's linux-source cannot be had for scripts/pahole-flags.sh"
+src=$(testdata_lto_kernel_scripts "$kdir") || skip "the scripts of $(cat "$kdir/VERSION") cannot be had"
 [ -f "$src/scripts/pahole-flags.sh" ] || skip "$src has no scripts/pahole-flags.sh"
 printf '#!/bin/sh\necho v%s.%s\n' "${pver%??}" "${pver#"${pver%??}"}" >"$tmp/pahole"
 chmod +x "$tmp/pahole"

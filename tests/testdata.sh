@@ -651,3 +651,21 @@ testdata_lto_kernel()
 	fi
 	printf '%s\n' "$dir/lto-$ver"
 }
+
+# testdata_lto_kernel_scripts KDIR: prints the TESTDATA_KERNEL_SCRIPTS
+# directory (as testdata_kernel_scripts) of the very source the kernel in
+# KDIR (from testdata_lto_kernel) was built from: how its build ran pahole.
+testdata_lto_kernel_scripts()
+{
+	local kdir=$1 dir pkg ver
+
+	dir=$(testdata_dir)
+	read -r pkg ver <"$kdir/VERSION" && [ -n "$ver" ] ||
+		{ testdata_err "$kdir/VERSION: no package and version"; return 1; }
+	if [ ! -f "$dir/$pkg-$ver/PACKAGE" ]; then
+		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
+		testdata_locked "$dir/.lock-kernel" testdata_make_kernel_scripts "$dir" "$pkg" "$ver" ||
+			return 1
+	fi
+	printf '%s\n' "$dir/$pkg-$ver"
+}
