@@ -19,6 +19,7 @@
 #	<version>/VERSION		package name and version
 #	<version>/debian.btf		Debian's .BTF (testdata_ref_btf)
 #	<version>/vmlinux.dwz		vmlinux through dwz (testdata_dwz_vmlinux)
+#	lto-<version>/			clang ThinLTO kernel (testdata_lto_kernel)
 #	libbpf-tools-<version>/*.bpf.o	CO-RE objects (testdata_bpf_objs)
 
 TESTDATA_KERNEL_META=linux-image-cloud-amd64-dbg
@@ -112,7 +113,8 @@ testdata_cached_kernel()
 {
 	local dir=$1 v
 
-	v=$(printf '%s\n' "$dir"/*/VERSION | sort -V | tail -n 1)
+	# Only Debian's kernels: lto-<version>/ has a VERSION too.
+	v=$(printf '%s\n' "$dir"/[0-9]*/VERSION | sort -V | tail -n 1)
 	[ -f "$v" ] && dirname "$v"
 }
 
@@ -869,4 +871,173 @@ testdata_kernel_deb()
 	kdir=$(testdata_kernel) || return 1
 	read -r pkg ver <"$kdir/VERSION" || return 1
 	testdata_fetch_deb "$(testdata_dir)" "$pkg" "$ver"
+}
+
+# A clang ThinLTO kernel, built here from Debian's linux-source-6.1: its
+# DWARF refers across units (DW_FORM_ref_addr) throughout, the shape of
+# Android GKI, ChromeOS and other LTO kernels, and pahole 1.24 gave it its
+# own .BTF at build time, vmlinux and modules.  tinyconfig keeps the build
+# to about 10-15 minutes on 2 cores; the modules are small ones with types
+# of their own, and ipv6, which is bigger and shares much with the base.
+TESTDATA_LTO_SOURCE=linux-source-6.1
+TESTDATA_LTO_CONFIG="
+	--enable 64BIT
+	--enable NET --enable INET
+	--enable MODULES --enable MODULE_UNLOAD
+	--enable BPF --enable BPF_SYSCALL
+	--enable DEBUG_KERNEL --enable DEBUG_INFO
+	--disable DEBUG_INFO_NONE --disable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT
+	--disable DEBUG_INFO_DWARF4 --enable DEBUG_INFO_DWARF5
+	--disable DEBUG_INFO_REDUCED --disable DEBUG_INFO_SPLIT
+	--enable DEBUG_INFO_BTF --enable DEBUG_INFO_BTF_MODULES
+	--disable LTO_NONE --disable LTO_CLANG_FULL --enable LTO_CLANG_THIN
+	--disable GCOV_KERNEL --disable KASAN --disable FTRACE
+	--enable NETDEVICES --enable NET_CORE
+	--module DUMMY --module VETH --module TUN --module IPV6
+	--module CRC7 --module CRC_ITU_T
+"
+# Checked in the final .config: what the test is about.
+TESTDATA_LTO_REQUIRED="
+	CONFIG_64BIT=y CONFIG_LTO_CLANG_THIN=y CONFIG_DEBUG_INFO_DWARF5=y
+	CONFIG_DEBUG_INFO_BTF=y CONFIG_DEBUG_INFO_BTF_MODULES=y CONFIG_MODULES=y
+	CONFIG_DUMMY=m CONFIG_VETH=m CONFIG_TUN=m CONFIG_IPV6=m
+"
+
+testdata_lto_cmds()
+{
+	local c
+
+	for c in clang ld.lld llvm-ar llvm-nm llvm-objcopy flex bison bc pahole make xz; do
+		command -v "$c" >/dev/null 2>&1 || { testdata_err "$c is not installed"; return 1; }
+	done
+	[ -f /usr/include/openssl/ssl.h ] || { testdata_err "libssl-dev is not installed"; return 1; }
+	[ -f /usr/include/gelf.h ] || { testdata_err "libelf-dev is not installed"; return 1; }
+}
+
+# make in the kernel tree <src>, with nothing of the caller's make (a
+# jobserver of "make check") or kbuild variables leaking in.
+testdata_lto_make()
+{
+	local src=$1
+
+	shift
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u ARCH -u CROSS_COMPILE \
+	    -u O -u KBUILD_OUTPUT -u LLVM -u CC -u LD \
+		make -C "$src" LLVM=1 "$@"
+}
+
+# Build the kernel of <deb> into the new dir <out>: vmlinux, modules/*.ko,
+# .config and VERSION; the tree itself is thrown away.
+testdata_build_lto_kernel()
+(
+	local deb=$1 out=$2 pkg=$3 ver=$4 tmp src log opt ko start
+
+	set -o pipefail
+	tmp=$(testdata_tmpdir "$out") || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	log=$tmp/build.log
+	src=$tmp/$pkg
+	start=$(date +%s)
+	echo "testdata: building a clang ThinLTO tinyconfig kernel from ${deb##*/} (10-15 minutes on 2 cores)" >&2
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$pkg.tar.xz" | tar -xJ -C "$tmp" ||
+		{ testdata_err "$deb: cannot extract $pkg.tar.xz (truncated? delete it to download again)"; exit 1; }
+	[ -f "$src/Makefile" ] || { testdata_err "$deb: $pkg.tar.xz has no $pkg/Makefile"; exit 1; }
+	if ! testdata_lto_make "$src" tinyconfig >"$log" 2>&1 ||
+	   ! "$src/scripts/config" --file "$src/.config" $TESTDATA_LTO_CONFIG >>"$log" 2>&1 ||
+	   ! testdata_lto_make "$src" olddefconfig >>"$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		testdata_err "$pkg: configuring the kernel failed"
+		exit 1
+	fi
+	for opt in $TESTDATA_LTO_REQUIRED; do
+		grep -qx "$opt" "$src/.config" ||
+			{ testdata_err "$pkg: the configured kernel lacks $opt (has: $(grep "^${opt%%=*}=" "$src/.config" || echo 'not set'))"; exit 1; }
+	done
+	if ! testdata_lto_make "$src" -j"$(nproc)" vmlinux modules >>"$log" 2>&1; then
+		tail -n 40 "$log" >&2
+		testdata_err "$pkg: building vmlinux and modules with clang ThinLTO failed"
+		exit 1
+	fi
+	mkdir "$tmp/modules" && mv "$src/vmlinux" "$src/.config" "$tmp/" || exit 1
+	while read -r ko; do
+		[ ! -e "$tmp/modules/${ko##*/}" ] ||
+			{ testdata_err "$pkg: two modules named ${ko##*/}"; exit 1; }
+		mv "$ko" "$tmp/modules/" || exit 1
+	done < <(find "$src" -name '*.ko' -type f)
+	[ -n "$(ls "$tmp/modules")" ] || { testdata_err "$pkg: the build made no module"; exit 1; }
+	rm -rf "$src" "$log"
+	printf '%s %s\n' "$pkg" "$ver" >"$tmp/VERSION" || exit 1
+	echo "testdata: the ThinLTO kernel took $(( $(date +%s) - start )) s" >&2
+	rm -rf "$out"
+	mv -T "$tmp" "$out" || exit 1
+	trap - EXIT
+)
+
+testdata_fetch_lto_source()
+{
+	local dir=$1 pkg=$2 ver=$3
+
+	rm -rf "$dir"/.download.*
+	testdata_fetch_deb "$dir" "$pkg" "$ver"
+}
+
+testdata_make_lto_kernel()
+{
+	local dir=$1 pkg=$2 ver=$3 deb
+
+	[ -f "$dir/lto-$ver/VERSION" ] && return 0
+	rm -rf "$dir/.tmp-lto-$ver".*
+	# The .deb is shared with testdata_kernel_scripts: fetch it under theirs.
+	deb=$(testdata_locked "$dir/.lock-kernel" testdata_fetch_lto_source "$dir" "$pkg" "$ver") ||
+		return 1
+	testdata_build_lto_kernel "$deb" "$dir/lto-$ver" "$pkg" "$ver"
+}
+
+# Prints a directory holding vmlinux (with the .BTF pahole gave it),
+# modules/*.ko (each with its split .BTF), .config and VERSION of a clang
+# ThinLTO kernel built from TESTDATA_LTO_SOURCE: <dir>/lto-<version>/.
+testdata_lto_kernel()
+{
+	local dir pkg=$TESTDATA_LTO_SOURCE ver v
+
+	dir=$(testdata_dir)
+	mkdir -p "$dir" 2>/dev/null
+	ver=$(apt-cache policy "$pkg" 2>/dev/null |
+	      awk '$1 == "Candidate:" { print $2; exit }')
+	[ "$ver" = "(none)" ] && ver=
+	if [ -z "$ver" ]; then
+		v=$(printf '%s\n' "$dir"/lto-*/VERSION | sort -V | tail -n 1)
+		if [ -f "$v" ]; then
+			echo "testdata: apt cannot resolve $pkg, using ${v%/VERSION}" >&2
+			printf '%s\n' "${v%/VERSION}"
+			return 0
+		fi
+		testdata_err "apt cannot resolve $pkg (no network or package lists?)"
+		return 1
+	fi
+	if [ ! -f "$dir/lto-$ver/VERSION" ]; then
+		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
+		testdata_lto_cmds || return 1
+		testdata_locked "$dir/.lock-lto" testdata_make_lto_kernel "$dir" "$pkg" "$ver" ||
+			return 1
+	fi
+	printf '%s\n' "$dir/lto-$ver"
+}
+
+# testdata_lto_kernel_scripts KDIR: prints the TESTDATA_KERNEL_SCRIPTS
+# directory (as testdata_kernel_scripts) of the very source the kernel in
+# KDIR (from testdata_lto_kernel) was built from: how its build ran pahole.
+testdata_lto_kernel_scripts()
+{
+	local kdir=$1 dir pkg ver
+
+	dir=$(testdata_dir)
+	read -r pkg ver <"$kdir/VERSION" && [ -n "$ver" ] ||
+		{ testdata_err "$kdir/VERSION: no package and version"; return 1; }
+	if [ ! -f "$dir/$pkg-$ver/PACKAGE" ]; then
+		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
+		testdata_locked "$dir/.lock-kernel" testdata_make_kernel_scripts "$dir" "$pkg" "$ver" ||
+			return 1
+	fi
+	printf '%s\n' "$dir/$pkg-$ver"
 }
