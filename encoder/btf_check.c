@@ -105,10 +105,15 @@ static const char *check_int(const struct btf_type *t)
 /* A whole number of bytes, a power of two, no bit offset */
 static bool int_is_regular(const struct btf_type *t)
 {
-	unsigned int bits = btf_int_bits(t), bytes = bits / 8;
+	unsigned int bits, bytes;
 
-	return btf_kind(t) == BTF_KIND_INT && !(bits % 8) && !btf_int_offset(t) &&
-	       bytes == t->size && bytes && !(bytes & (bytes - 1));
+	/* only an INT has the data word (void's record has none) */
+	if (btf_kind(t) != BTF_KIND_INT)
+		return false;
+	bits = btf_int_bits(t);
+	bytes = bits / 8;
+	return !(bits % 8) && !btf_int_offset(t) && bytes == t->size && bytes &&
+	       !(bytes & (bytes - 1));
 }
 
 /*
