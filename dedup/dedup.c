@@ -890,6 +890,8 @@ int dedup__run(struct btf_table *tab, const struct dedup_opts *opts)
 		if (!err)
 			out = NULL;
 	}
+	if (!err)
+		err = dedup_split_repeats(tab);
 	btf_table__free(out);
 	btf_table__free(norm);
 	return err;

@@ -366,4 +366,12 @@ int dedup_structs(struct dedup *d);
 /* Pass 3 for the structs of IDs @from .. @to - 1 only, in ID order */
 int dedup_structs_range(struct dedup *d, uint32_t from, uint32_t to);
 
+/*
+ * dedup_repeats.c: in a split table, the own types whose records repeat a
+ * base type's (what the walks could not pair) map to the base, the table
+ * compacted again until none is left; nothing for a table without base.
+ * 0 or -ENOMEM.
+ */
+int dedup_split_repeats(struct btf_table *tab);
+
 #endif

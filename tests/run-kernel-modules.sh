@@ -17,16 +17,26 @@ kdir=$(testdata_kernel) || skip "the Debian cloud kernel debug package cannot be
 ref=$(testdata_ref_btf) || skip "cannot extract Debian's .BTF from $kdir/vmlinux"
 kinds=INT,PTR,ARRAY,STRUCT,UNION,ENUM,ENUM64,FWD,TYPEDEF,VOLATILE,CONST,RESTRICT,FLOAT
 
+# Debian's module BTF (libbpf's dedup) leaves a few base types repeated in
+# a split (their records are base records, names and all: btfcanon
+# --repeats); btfenc repeats none.  Those are left out of the comparison,
+# and named.
 nr=0
 nr_serial=0
 for ko in "$kdir"/modules/*.ko; do
 	m=$(basename "$ko" .ko)
 	out=$tmp/$m.btf
 	check "$m: btfenc --base" "$BTFENC" --base "$ref" -o "$out" "$ko" || continue
-	canon --base "$ref" --split-only --kinds "$kinds" "$ko" >"$tmp/$m.ref" ||
+	canon --base "$ref" --split-only --kinds "$kinds" "$ko" >"$tmp/$m.all" ||
 		{ fail "$m: btfcanon on the module's own .BTF"; continue; }
+	canon --base "$ref" --repeats --kinds "$kinds" "$ko" >"$tmp/$m.repeats"
+	[ -s "$tmp/$m.repeats" ] &&
+		echo "$m: Debian's split BTF repeats $(wc -l <"$tmp/$m.repeats") base type(s): $(cut -c 1-100 "$tmp/$m.repeats" | head -n 3)"
+	grep -vFxf "$tmp/$m.repeats" "$tmp/$m.all" >"$tmp/$m.ref"
 	canon --base "$ref" --split-only --kinds "$kinds" "$out" >"$tmp/$m.ours" ||
 		{ fail "$m: libbpf cannot parse btfenc's split BTF"; continue; }
+	check "$m: btfenc's split BTF repeats no base type" \
+		[ -z "$(canon --base "$ref" --repeats "$out")" ]
 	diff "$tmp/$m.ref" "$tmp/$m.ours" >"$tmp/$m.diff"
 	nr=$((nr + 1))
 	if [ ! -s "$tmp/$m.diff" ]; then
@@ -40,7 +50,10 @@ for ko in "$kdir"/modules/*.ko; do
 		continue
 	fi
 	pahole --btf_gen_floats --btf_base="$ref" --btf_encode_detached="$tmp/$m.pahole.btf" "$ko" 2>/dev/null
-	canon --base "$ref" --split-only --kinds "$kinds" "$tmp/$m.pahole.btf" >"$tmp/$m.pahole"
+	canon --base "$ref" --repeats --kinds "$kinds" "$tmp/$m.pahole.btf" \
+		>"$tmp/$m.pahole.repeats"
+	canon --base "$ref" --split-only --kinds "$kinds" "$tmp/$m.pahole.btf" |
+		grep -vFxf "$tmp/$m.pahole.repeats" >"$tmp/$m.pahole"
 	check "$m: same types as serial pahole 1.24 on it" diff "$tmp/$m.pahole" "$tmp/$m.ours" ||
 		head -n 10 "$tmp/$m.diff"
 done

@@ -14,7 +14,8 @@
  * same-named types that differ only in what is behind their names, which
  * show up on their own lines instead).
  *
- * Usage: btfcanon [--base FILE] [--split-only] [--kinds LIST] [--counts] FILE
+ * Usage: btfcanon [--base FILE] [--split-only] [--kinds LIST] [--counts]
+ *                 [--repeats] FILE
  *
  * Reading is done by libbpf, an independent reader of what btfenc writes.
  */
@@ -80,6 +81,8 @@ struct opts {
 	unsigned int kinds;	/* bit per kind that gets top-level lines */
 	bool split_only;
 	bool counts;
+	bool repeats;		/* only split types whose record is a base one's */
+	const bool *repeat;	/* by type ID - the base's count */
 };
 
 static int sb_grow(struct sbuf *sb, size_t need)
@@ -421,7 +424,8 @@ static int print_lines(const struct btf *btf, __u32 start, const struct opts *o)
 	for (id = start; id < cnt && !err; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 
-		if (!wanted(o, t))
+		if (!wanted(o, t) ||
+		    (o->repeat && (id < start || !o->repeat[id - start])))
 			continue;
 		c.sb.len = 0;
 		put_head(&c, t, kind_upper);
@@ -500,7 +504,9 @@ static void usage(FILE *f)
 		"  --base FILE   FILE is split BTF on top of this base\n"
 		"  --split-only  only the types of the split part\n"
 		"  --kinds LIST  only these kinds get lines, e.g. STRUCT,UNION\n"
-		"  --counts      print 'KIND count' per kind instead\n");
+		"  --counts      print 'KIND count' per kind instead\n"
+		"  --repeats     with --base: only the split's types whose record,\n"
+		"                names compared as strings, is a base type's\n");
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -510,13 +516,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "kinds", required_argument, NULL, 'k' },
 		{ "split-only", no_argument, NULL, 's' },
 		{ "counts", no_argument, NULL, 'c' },
+		{ "repeats", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
 
 	o->kinds = ~0u;
-	while ((opt = getopt_long(argc, argv, "b:k:sch", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "b:k:schr", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
 			o->base = optarg;
@@ -531,6 +538,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'c':
 			o->counts = true;
 			break;
+		case 'r':
+			o->repeats = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -538,10 +548,209 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return -EINVAL;
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - 1 || (o->repeats && !o->base))
 		return -EINVAL;
 	o->file = argv[optind];
 	return 0;
+}
+
+/*
+ * --repeats: a split type repeats a base type when its record is the base
+ * record, names compared as strings and its referents mapped: a type
+ * found to repeat one stands for it, so what refers to it can repeat
+ * another.  Rounds go on until one finds nothing new.
+ */
+struct rec_key {
+	__u64 hash;
+	__u32 id;
+};
+
+struct repeats {
+	const struct btf *btf;
+	__u32 start;
+	__u32 *to_base;		/* by split ID - start: the base type, or 0 */
+};
+
+static __u64 fnv(__u64 h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+/* Word @i of record @t after its header: 's' a string, 't' a type, or 0 */
+static char word_class(const struct btf_type *t, size_t i)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		return i % 3 == 0 ? 's' : i % 3 == 1 ? 't' : 0;
+	case BTF_KIND_ENUM64:
+		return i % 3 == 0 ? 's' : 0;
+	case BTF_KIND_ENUM:
+		return i % 2 == 0 ? 's' : 0;
+	case BTF_KIND_FUNC_PROTO:
+		return i % 2 == 0 ? 's' : 't';
+	case BTF_KIND_ARRAY:
+		return i < 2 ? 't' : 0;
+	default:
+		return 0;
+	}
+}
+
+static size_t rec_words(const struct btf_type *t)
+{
+	__u16 n = btf_vlen(t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: case BTF_KIND_DECL_TAG:
+		return 1;
+	case BTF_KIND_ARRAY:
+		return 3;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_ENUM64:
+		return 3 * n;
+	case BTF_KIND_ENUM: case BTF_KIND_FUNC_PROTO:
+		return 2 * n;
+	default:
+		return 0;
+	}
+}
+
+/* Whether the header's third word is a type (else a size) */
+static bool head_is_type(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
+	case BTF_KIND_FUNC_PROTO: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static __u32 map_id(const struct repeats *r, __u32 id)
+{
+	return id >= r->start && r->to_base[id - r->start] ?
+	       r->to_base[id - r->start] : id;
+}
+
+/* Word @i of @t as compared: a string's hash, a type mapped, else itself */
+static __u64 word_of(const struct repeats *r, const struct btf_type *t,
+		     size_t i)
+{
+	const __u32 *w = (const __u32 *)(t + 1);
+	const char *s;
+
+	switch (word_class(t, i)) {
+	case 's':
+		s = btf__str_by_offset(r->btf, w[i]);
+		return fnv(0xcbf29ce484222325ull, s ? s : "", s ? strlen(s) : 0);
+	case 't':
+		return map_id(r, w[i]);
+	default:
+		return w[i];
+	}
+}
+
+static __u64 rec_hash(const struct repeats *r, const struct btf_type *t)
+{
+	const char *s = btf__str_by_offset(r->btf, t->name_off);
+	__u64 h = 0xcbf29ce484222325ull, v;
+	size_t i, n = rec_words(t);
+
+	h = fnv(h, &t->info, 4);
+	v = head_is_type(t) ? map_id(r, t->type) : t->size;
+	h = fnv(h, &v, 8);
+	h = fnv(h, s ? s : "", s ? strlen(s) + 1 : 1);
+	for (i = 0; i < n; i++) {
+		v = word_of(r, t, i);
+		h = fnv(h, &v, 8);
+	}
+	return h;
+}
+
+static bool rec_equal(const struct repeats *r, const struct btf_type *a,
+		      const struct btf_type *b)
+{
+	size_t i, n = rec_words(a);
+
+	if (a->info != b->info ||
+	    (head_is_type(a) ? map_id(r, a->type) != b->type : a->size != b->size) ||
+	    strcmp(btf__name_by_offset(r->btf, a->name_off),
+		   btf__name_by_offset(r->btf, b->name_off)))
+		return false;
+	for (i = 0; i < n; i++)
+		if (word_of(r, a, i) != word_of(r, b, i))
+			return false;
+	return true;
+}
+
+static int key_cmp(const void *pa, const void *pb)
+{
+	const struct rec_key *a = pa, *b = pb;
+
+	return a->hash < b->hash ? -1 : a->hash > b->hash ? 1 :
+	       a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The first base type with split type @id's record, or 0 */
+static __u32 repeat_of(const struct repeats *r, const struct rec_key *keys,
+		       __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(r->btf, id);
+	struct rec_key k = { rec_hash(r, t), 0 };
+	size_t lo = 0, hi = r->start - 1, mid;
+
+	if (btf_is_var(t) || btf_is_datasec(t))
+		return 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (key_cmp(&keys[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < r->start - 1 && keys[lo].hash == k.hash; lo++)
+		if (rec_equal(r, t, btf__type_by_id(r->btf, keys[lo].id)))
+			return keys[lo].id;
+	return 0;
+}
+
+/* For each split type, whether it repeats a base type; NULL: no memory */
+static bool *find_repeats(const struct btf *btf, __u32 start)
+{
+	struct repeats r = { btf, start, NULL };
+	__u32 id, cnt = btf__type_cnt(btf), found;
+	struct rec_key *keys = calloc(start, sizeof(*keys));
+	bool *rep = calloc(cnt - start + 1, sizeof(*rep));
+
+	r.to_base = calloc(cnt - start + 1, sizeof(*r.to_base));
+	if (!keys || !rep || !r.to_base) {
+		free(keys);
+		free(rep);
+		free(r.to_base);
+		return NULL;
+	}
+	for (id = 1; id < start; id++)
+		keys[id - 1] = (struct rec_key){
+			rec_hash(&r, btf__type_by_id(btf, id)), id };
+	qsort(keys, start - 1, sizeof(*keys), key_cmp);
+	do {
+		found = 0;
+		for (id = start; id < cnt; id++) {
+			if (r.to_base[id - start])
+				continue;
+			r.to_base[id - start] = repeat_of(&r, keys, id);
+			found += r.to_base[id - start] != 0;
+		}
+	} while (found);
+	for (id = start; id < cnt; id++)
+		rep[id - start] = r.to_base[id - start] != 0;
+	free(keys);
+	free(r.to_base);
+	return rep;
 }
 
 static struct btf *open_btf(const char *path, struct btf *base)
@@ -574,6 +783,14 @@ int main(int argc, char **argv)
 	}
 	if (o.split_only && base)
 		start = btf__type_cnt(base);
+	if (o.repeats) {
+		start = btf__type_cnt(base);
+		o.repeat = find_repeats(btf, start);
+		if (!o.repeat) {
+			fprintf(stderr, "btfcanon: out of memory\n");
+			return 1;
+		}
+	}
 	err = o.counts ? print_counts(btf, start, &o) : print_lines(btf, start, &o);
 	if (err)
 		fprintf(stderr, "btfcanon: %s: %s\n", o.file, strerror(-err));
