@@ -78,9 +78,7 @@ void cu_scratch__free(struct cu_scratch *s)
 	free(s->xvals);
 	free(s->aliases);
 	free(s->imports);
-	free(s->abbrevs.specs);
-	free(s->abbrevs.attrs);
-	free(s->abbrevs.kept);
+	abbrev_cache__free(&s->abbrevs);
 	shape_scratch__free(s->shape);
 	memset(s, 0, sizeof(*s));
 }
@@ -369,7 +367,7 @@ Dwarf_Off cu__target(struct cu_enc *e, struct die_attrs *da, enum attr_slot s)
 
 	if (!attrs__has(da, s))
 		return 0;
-	off = attrs__ref_off(e, da, s, &ok);
+	off = die__ref_attr(&e->cur, da, s, &ok);
 	if (ok)
 		return off;
 	return cu__ref_die(e, da, s, &target) ? key_of_die(e->file, &target) : 0;
@@ -476,7 +474,7 @@ int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 	if (++e->visits > e->budget)
 		return cu__error(e, die, -EINVAL, "DIEs visited again and again: "
 				 "DW_AT_sibling leads back into the tree");
-	tag = attrs__tag(e, die);
+	tag = die__tag(&e->cur, die);
 
 	if (types__is_type_tag(tag)) {
 		if (e->file->want && !shape__wanted(e, die, tag))
@@ -510,14 +508,14 @@ int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
 	Dwarf_Die child;
 	int err = 0, r;
 
-	r = attrs__child(e, die, &child);
+	r = die__child(&e->cur, die, &child);
 	if (r)
 		return r < 0 ? cu__error(e, die, -EINVAL, "cannot read children: %s",
 					 dwarf_errmsg(-1)) : 0;
 	e->depth++;
 	do
 		err = cu__visit(e, &child);
-	while (!err && (r = attrs__sibling(e, &child, &child)) == 0);
+	while (!err && (r = die__sibling(&e->cur, &child, &child)) == 0);
 	e->depth--;
 	if (!err && r < 0)
 		err = cu__error(e, &child, -EINVAL, "cannot read the next DIE: %s",
@@ -596,14 +594,14 @@ int cu__scan_body(struct cu_enc *e, Dwarf_Die *die, bool params,
 	int tag, err = 0;
 
 	*first = s->nr_scan;
-	p = attrs__skip(e, die, &tag, &children);
+	p = die__skip(&e->cur, die, &tag, &children);
 	if (!p)
 		return 1;
 	if (!children)
 		return 0;
 	enter[1] = true;
 	while (depth && !err) {
-		if (p >= e->unit_end) {
+		if (p >= e->cur.end) {
 			err = 1;
 			break;
 		}
@@ -612,8 +610,8 @@ int cu__scan_body(struct cu_enc *e, Dwarf_Die *die, bool params,
 			depth--;
 			continue;
 		}
-		attrs__die_at(e, p, &d);
-		p = attrs__skip(e, &d, &tag, &children);
+		die__at(&e->cur, p, &d);
+		p = die__skip(&e->cur, &d, &tag, &children);
 		if (!p) {
 			err = 1;
 			break;
@@ -838,8 +836,8 @@ static int cu_visit_dies(struct cu_enc *e, const struct shape_dies *dies)
 
 		if (off >= e->end)
 			return -EINVAL;
-		if (e->unit_ptr)
-			attrs__die_at(e, e->unit_ptr + dies->offs[i], &die);
+		if (e->cur.ptr)
+			die__at(&e->cur, e->cur.ptr + dies->offs[i], &die);
 		else if (!dwarf_offdie(e->file->dbg, off, &die))
 			return -EINVAL;
 		err = cu__visit(e, &die);
@@ -861,7 +859,7 @@ static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
 	if (!err) {
 		e.tab = out->tab;
 		e.clang = cu__is_clang(cudie);
-		attrs__begin_unit(&e, cudie);
+		die__begin_unit(&e.cur, f, &s->abbrevs, off, next_off, cudie);
 		err = dies ? cu_visit_dies(&e, dies) :
 		      cu__visit_children(&e, cudie);
 	}

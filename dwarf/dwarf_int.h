@@ -33,6 +33,7 @@
 #include <gelf.h>
 
 #include "btf_table.h"
+#include "dwarf_die.h"
 #include "dwarf_reader.h"
 
 #ifndef DW_TAG_LLVM_annotation
@@ -104,6 +105,7 @@ struct file_range {
 	uint64_t size;
 };
 
+struct cu_enc;
 struct func_cand;
 struct dwarf_file;
 struct merge;
@@ -252,67 +254,7 @@ void pages__note_debug_relocs(struct dwarf_file *f, Elf *elf);
 /* Once libdwfl has applied them: release their pages, forget them */
 void pages__drop_debug_relocs(struct dwarf_file *f);
 
-/* The value of @n (1, 2, 4 or 8; else any up to 8) bytes at @p */
-static inline uint64_t fixed_read(const unsigned char *p, unsigned int n,
-				  bool big_endian)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	if (big_endian == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
-		/* the host's byte order: one load */
-		uint16_t v2;
-		uint32_t v4;
-
-		switch (n) {
-		case 1:
-			return p[0];
-		case 2:
-			memcpy(&v2, p, 2);
-			return v2;
-		case 4:
-			memcpy(&v4, p, 4);
-			return v4;
-		case 8:
-			memcpy(&v, p, 8);
-			return v;
-		}
-	}
-	for (i = 0; i < n; i++)
-		v = big_endian ? v << 8 | p[i] : v | (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-/* ---- attributes of one DIE, read in one pass ---- */
-
-enum attr_slot {
-	AS_NAME,
-	AS_TYPE,
-	AS_BYTE_SIZE,
-	AS_ENCODING,
-	AS_DECLARATION,
-	AS_EXTERNAL,
-	AS_MEMBER_LOCATION,
-	AS_DATA_BIT_OFFSET,
-	AS_BIT_OFFSET,
-	AS_BIT_SIZE,
-	AS_UPPER_BOUND,
-	AS_COUNT,
-	AS_CONST_VALUE,
-	AS_ABSTRACT_ORIGIN,
-	AS_SPECIFICATION,
-	AS_LOCATION,
-	AS_CALLING_CONVENTION,
-	AS_INLINE,
-	AS_NR,
-};
-
-struct die_attrs {
-	uint32_t mask;
-	Dwarf_Off die;		/* whose attributes, for messages */
-	const struct cu_enc *fast;	/* read by this unit's fast path */
-	Dwarf_Attribute a[AS_NR];
-};
+/* ---- attributes of one DIE, read in one pass by libdw (dwarf_attrs.c) ---- */
 
 int attrs__read(Dwarf_Die *die, struct die_attrs *da);
 
@@ -458,56 +400,6 @@ struct cu_out {
 
 void cu_out__reset(struct cu_out *out);
 void cu_out__free(struct cu_out *out);
-
-/* An attribute of an abbreviation, as the fast path reads it */
-struct abbrev_attr {
-	uint16_t code;		/* DW_AT_* */
-	uint16_t form;		/* DW_FORM_* */
-	int8_t slot;		/* enum attr_slot, -1: not kept */
-	int8_t size;		/* bytes of its value, -1: it says */
-	uint16_t off;		/* where its value is, when the spec is fixed */
-	const void *implicit;	/* libdw's DW_FORM_implicit_const value */
-};
-
-/* An abbreviation of the unit being encoded, by code */
-struct abbrev_spec {
-	uint32_t gen;		/* valid when it is abbrev_cache.gen */
-	bool fast;		/* its DIEs are read by the fast path */
-	bool raw;		/* ... and by attrs__raw */
-	bool fixed;		/* ... at the same places in each DIE */
-	bool children;
-	int tag;
-	int32_t len;		/* bytes of its values, -1: they say */
-	Dwarf_Abbrev *abbrev;	/* libdw's, handed to its DIEs */
-	uint32_t first;		/* its first in abbrev_cache.attrs */
-	uint32_t nr;
-	uint32_t kept_first;	/* fixed: the attributes kept, in .kept */
-	uint32_t nr_kept;
-	/*
-	 * Where its (first) DW_AT_sibling is, a reference of sib_size bytes;
-	 * SIB_NONE: it has none; SIB_LIBDW: one this fast path does not read
-	 */
-	int32_t sib_off;
-	int8_t sib_size;
-	bool shape_ok;		/* shape_word is known (dwarf_shape.c) */
-	uint64_t shape_word;
-};
-
-#define SIB_NONE	(-1)
-#define SIB_LIBDW	(-2)
-
-/* The abbreviations of the unit being encoded (dwarf_attrs.c) */
-struct abbrev_cache {
-	struct abbrev_spec *specs;	/* by abbreviation code */
-	size_t specs_cap;
-	struct abbrev_attr *attrs;
-	size_t nr_attrs;
-	size_t attrs_cap;
-	struct abbrev_attr *kept;	/* copies, for fixed specs */
-	size_t nr_kept;
-	size_t kept_cap;
-	uint32_t gen;			/* bumped for each unit */
-};
 
 /* Scratch memory one worker reuses from CU to CU */
 struct cu_scratch {
@@ -695,85 +587,8 @@ struct cu_enc {
 	uint64_t budget;	/* ... and how many there may be */
 	int failed;		/* a reference could not be followed: -errno */
 	bool clang;		/* produced by clang */
-	/* for the fast path of dwarf_attrs.c; unit_ptr NULL: libdw only */
-	const unsigned char *unit_ptr;	/* the unit header, libdw's data */
-	const unsigned char *unit_end;
-	Dwarf_Off unit_len;	/* unit_end - unit_ptr */
-	Dwarf_CU *cu;
-	Dwarf_Off first_die;	/* the unit DIE's offset */
-	/* the DIE attrs_spec found last, its abbreviation and first value */
-	const void *last_die;
-	const struct abbrev_spec *last_spec;
-	const unsigned char *last_values;
-	unsigned int version;
-	uint8_t addr_size;
-	uint8_t offset_size;
-	bool big_endian;
+	struct die_cursor cur;	/* over the unit's bytes */
 };
-
-/*
- * dwarf_attrs.c: libdw's DIE reading, faster for the DIEs of the unit being
- * encoded; for any other DIE, or one the fast path cannot read, libdw's.
- * attrs__begin_unit once per unit first.
- */
-void attrs__begin_unit(struct cu_enc *e, Dwarf_Die *cudie);
-/* dwarf_tag */
-int attrs__tag(struct cu_enc *e, Dwarf_Die *die);
-/* attrs__read */
-int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da);
-/* dwarf_haschildren */
-int attrs__has_children(struct cu_enc *e, Dwarf_Die *die);
-/* dwarf_child */
-int attrs__child(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
-/* dwarf_siblingof */
-int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
-/*
- * The attributes the encoder reads of a DIE of the unit being encoded,
- * read from its bytes in one step, when all are of the common forms: a
- * .debug_str name, a reference inside the unit, constants and flags.
- */
-struct raw_attrs {
-	uint32_t mask;		/* 1 << enum attr_slot: present */
-	int tag;
-	bool children;
-	/* where its next sibling is, if it has no children; NULL: ask */
-	const unsigned char *end;
-	/*
-	 * AS_NAME: its .debug_str offset (below dstr_size); AS_TYPE: the DIE
-	 * offset; a constant as attrs__udata gives it, a flag 0 or 1
-	 */
-	uint64_t v[AS_NR];
-};
-
-static inline bool raw__has(const struct raw_attrs *ra, enum attr_slot s)
-{
-	return ra->mask & (1u << s);
-}
-
-/*
- * @die's attributes in *@ra, true; false when they are not all of those
- * forms (or not quite in bounds): then read them the general way, which
- * says what is wrong.
- */
-bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra);
-/* attrs__sibling for @die, which attrs__raw read into @ra */
-int attrs__next(struct cu_enc *e, Dwarf_Die *die, const struct raw_attrs *ra,
-		Dwarf_Die *out);
-/* The DIE at @addr of the unit being encoded, as libdw would make it */
-void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out);
-/*
- * Where @die's attributes end (its first child or next sibling begins),
- * with its tag and whether it has children; NULL when the fast path does
- * not read it.
- */
-const unsigned char *attrs__skip(struct cu_enc *e, Dwarf_Die *die, int *tag,
-				 bool *children);
-/*
- * The DIE offset a reference to the unit's own DIEs gives, with *@ok;
- * *@ok false when the caller is to ask libdw (another form, out of bounds).
- */
-Dwarf_Off attrs__ref_off(struct cu_enc *e, struct die_attrs *da,
-			 enum attr_slot s, bool *ok);
 
 /* Any DIE in a scope that may hold types, functions or variables */
 int cu__visit(struct cu_enc *e, Dwarf_Die *die);

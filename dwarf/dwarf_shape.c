@@ -330,11 +330,10 @@ static inline void cur_push(struct scan *sc, uint64_t key)
 	ss->cur[ss->nr_cur++] = key;
 }
 
+/* A reference inside the unit, as die__ref reads it */
 static bool form_ref(unsigned int form)
 {
-	return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
-	       form == DW_FORM_ref4 || form == DW_FORM_ref8 ||
-	       form == DW_FORM_ref_udata;
+	return die__form_is_ref(form) || form == DW_FORM_ref_udata;
 }
 
 /*
@@ -457,10 +456,10 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 	int s, ch;
 	bool ok;
 
-	if (attrs__read_die(&sc->e, die, &da))
+	if (die__attrs(&sc->e.cur, die, &da))
 		return false;
-	dv->tag = attrs__tag(&sc->e, die);
-	ch = attrs__has_children(&sc->e, die);
+	dv->tag = die__tag(&sc->e.cur, die);
+	ch = die__has_children(&sc->e.cur, die);
 	if (dv->tag <= 0 || ch < 0)
 		return false;
 	dv->children = ch;
@@ -482,7 +481,7 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 		switch (form) {
 		case DW_FORM_ref1: case DW_FORM_ref2: case DW_FORM_ref4:
 		case DW_FORM_ref8: case DW_FORM_ref_udata:
-			dv->v[s] = attrs__ref_off(&sc->e, &da, s, &ok);
+			dv->v[s] = die__ref_attr(&sc->e.cur, &da, s, &ok);
 			if (!ok)
 				return false;
 			break;
@@ -519,8 +518,8 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 			return false;
 	}
 	/* an abbreviation's DIEs all have its slots, of its forms */
-	if (da.fast && sc->e.last_die == die->addr)
-		spec = (struct abbrev_spec *)sc->e.last_spec;
+	if (da.fast && sc->e.cur.last_die == die->addr)
+		spec = (struct abbrev_spec *)sc->e.cur.last_spec;
 	if (spec && spec->shape_ok) {
 		dv->word = spec->shape_word;
 	} else {
@@ -536,7 +535,7 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 }
 
 /* What the encoder reads of @die; false if unsure */
-/* dvals_read of the DIE attrs__raw just read into @ra */
+/* dvals_read of the DIE die__raw just read into @ra */
 static void dvals_raw(struct scan *sc, const struct raw_attrs *ra,
 		      struct dvals *dv)
 {
@@ -545,11 +544,11 @@ static void dvals_raw(struct scan *sc, const struct raw_attrs *ra,
 	uint32_t i, m;
 	int s;
 
-	spec = (struct abbrev_spec *)sc->e.last_spec;
+	spec = (struct abbrev_spec *)sc->e.cur.last_spec;
 	dv->tag = ra->tag;
 	dv->children = ra->children;
 	dv->mask = ra->mask;
-	aa = spec->nr ? sc->e.s->abbrevs.attrs + spec->first : NULL;
+	aa = spec->nr ? sc->e.cur.abbrevs->attrs + spec->first : NULL;
 	for (i = 0; i < spec->nr; i++, aa++)
 		if (aa->slot >= 0)
 			dv->form[aa->slot] = aa->form;
@@ -575,7 +574,7 @@ static bool dvals_read(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 {
 	struct raw_attrs ra;
 
-	if (!attrs__raw(&sc->e, die, &ra))
+	if (!die__raw(&sc->e.cur, die, &ra))
 		return dvals_general(sc, die, dv);
 	dvals_raw(sc, &ra, dv);
 	return true;
@@ -619,22 +618,17 @@ static void sh_vals(struct scan *sc, Dwarf_Die *die, const struct dvals *dv,
 		sh_children(sc, die, h, depth + 1);
 }
 
-/* An SLEB128 at @p (libdw's DW_FORM_implicit_const), as formudata has it */
-static bool sleb_value(const unsigned char *p, uint64_t *v)
+/* The value of a DW_FORM_implicit_const, as dwarf_formudata has it */
+static bool lay_implicit(const struct abbrev_attr *aa, uint64_t *v)
 {
-	unsigned int shift = 0, i;
-	uint64_t r = 0;
+	const unsigned char *p = aa->implicit;
+	int64_t sv;
 
-	for (i = 0; i < 10; i++, shift += 7) {
-		r |= (uint64_t)(p[i] & 0x7f) << shift;
-		if (!(p[i] & 0x80)) {
-			if (shift + 7 < 64 && (p[i] & 0x40))
-				r |= ~(uint64_t)0 << (shift + 7);
-			*v = r;
-			return true;
-		}
-	}
-	return false;
+	/* libdw has checked it ends inside its abbreviation */
+	if (!p || !die__sleb(p, p + DIE_LEB_MAX, &sv))
+		return false;
+	*v = (uint64_t)sv;
+	return true;
 }
 
 /*
@@ -645,7 +639,7 @@ static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
 		      unsigned int code)
 {
 	const struct abbrev_attr *aa = spec->nr ?
-		sc->e.s->abbrevs.attrs + spec->first : NULL;
+		sc->e.cur.abbrevs->attrs + spec->first : NULL;
 	struct lay *l = &sc->ss->lays[code];
 	uint16_t form[AS_NR] = { 0 };
 	uint32_t i, j, at = 0, mask = 0;
@@ -697,8 +691,7 @@ static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
 			l->past[j] = l->str;
 			l->form[j] = aa->form;
 			l->imp[j] = 0;
-			if (imp && (!aa->implicit ||
-				    !sleb_value(aa->implicit, &l->imp[j])))
+			if (imp && !lay_implicit(aa, &l->imp[j]))
 				return;
 			l->nr++;
 			mask |= 1u << aa->slot;
@@ -722,7 +715,7 @@ static const unsigned char *lay_mix(struct scan *sc, const struct lay *l,
 				    const unsigned char *vals, struct h128 *h,
 				    int depth)
 {
-	const unsigned char *past = vals, *end = sc->e.unit_end, *nul;
+	const unsigned char *past = vals, *end = sc->e.cur.end, *nul;
 	uint64_t v, d = l->word;
 	uint32_t i;
 
@@ -738,9 +731,9 @@ static const unsigned char *lay_mix(struct scan *sc, const struct lay *l,
 	if (l->len - l->pre > end - past || l->len > end - vals)
 		return NULL;
 	for (i = 0; i < l->nr; i++) {
-		v = l->size[i] ? fixed_read((l->past[i] ? past : vals) +
+		v = l->size[i] ? die__fixed_read((l->past[i] ? past : vals) +
 					    l->off[i], l->size[i],
-					    sc->e.big_endian) : l->imp[i];
+					    sc->e.cur.big_endian) : l->imp[i];
 		switch (l->slot[i]) {
 		case AS_NAME:
 			if (v >= sc->e.file->dstr_size)
@@ -748,8 +741,7 @@ static const unsigned char *lay_mix(struct scan *sc, const struct lay *l,
 			d = d_add(d, strp_hash(sc, v));
 			break;
 		case AS_TYPE:
-			if (v >= sc->e.unit_len ||
-			    sc->e.start + v < sc->e.first_die)
+			if (!die__in_unit(&sc->e.cur, v))
 				return NULL;
 			d = d_add(d, sh_ref(sc, sc->e.start + v, depth + 1));
 			break;
@@ -776,27 +768,27 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 		sc->bad = true;
 		return;
 	}
-	r = attrs__child(&sc->e, die, &child);
+	r = die__child(&sc->e.cur, die, &child);
 	while (!r) {
 		const unsigned char *p = child.addr, *q;
 		const struct lay *l = &sc->ss->lays[*p & (LAY_CODES - 1)];
 
 		/* the first DIE of a code in the unit: learn its layout */
 		if (*p < LAY_CODES && l->gen != sc->ss->gen &&
-		    attrs__tag(&sc->e, &child) > 0 &&
-		    sc->e.last_die == child.addr)
-			lay_learn(sc, sc->e.last_spec, *p);
+		    die__tag(&sc->e.cur, &child) > 0 &&
+		    sc->e.cur.last_die == child.addr)
+			lay_learn(sc, sc->e.cur.last_spec, *p);
 		if (*p < LAY_CODES && l->gen == sc->ss->gen && l->ok &&
 		    (q = lay_mix(sc, l, p + 1, h, depth))) {
-			if (q < sc->e.unit_end && *q < 0x80) {
+			if (q < sc->e.cur.end && *q < 0x80) {
 				if (!*q) {
 					r = 1;
 					break;
 				}
-				attrs__die_at(&sc->e, q, &child);
+				die__at(&sc->e.cur, q, &child);
 				continue;
 			}
-			r = attrs__sibling(&sc->e, &child, &child);
+			r = die__sibling(&sc->e.cur, &child, &child);
 			continue;
 		}
 		if (!dvals_read(sc, &child, &dv)) {
@@ -813,11 +805,11 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 			sh_set(sc, off, SH_NESTED);
 			if (tag_norm(dv.tag) && (dv.mask & (1u << AS_NAME)))
 				sh_pend(sc, off);
-			r = attrs__sibling(&sc->e, &child, &child);
+			r = die__sibling(&sc->e.cur, &child, &child);
 			continue;
 		}
 		sh_vals(sc, &child, &dv, h, depth);
-		r = attrs__sibling(&sc->e, &child, &child);
+		r = die__sibling(&sc->e.cur, &child, &child);
 	}
 	if (r < 0)
 		sc->bad = true;
@@ -883,9 +875,9 @@ static uint64_t sh_ref(struct scan *sc, Dwarf_Off off, int depth)
 	memset(sh_node(sc, idx), 0, sizeof(struct shape_node));
 	sh_node(sc, idx)->state = NODE_BUSY;
 	sh_set(sc, off, idx + 1);
-	attrs__die_at(&sc->e, sc->e.unit_ptr + (off - sc->e.start), &d);
+	die__at(&sc->e.cur, sc->e.cur.ptr + (off - sc->e.start), &d);
 	/* of a named type only the tag and name count: no more is read */
-	if (attrs__raw(&sc->e, &d, &ra)) {
+	if (die__raw(&sc->e.cur, &d, &ra)) {
 		if (tag_norm(ra.tag) && (ra.mask & (1u << AS_NAME))) {
 			dv.tag = ra.tag;
 			dv.mask = 1u << AS_NAME;
@@ -1027,30 +1019,30 @@ static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 
 	if (level > SHAPE_MAX_DEPTH)
 		return false;
-	r = attrs__child(&sc->e, die, &child);
+	r = die__child(&sc->e.cur, die, &child);
 	while (!r) {
 		const unsigned char *p = child.addr, *q;
 		const struct skip *sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
 
 		/*
 		 * A DIE without children nor DW_AT_sibling, of a fixed size:
-		 * its next sibling follows it, as attrs__sibling finds
+		 * its next sibling follows it, as die__sibling finds
 		 */
 		if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->len >= 0 &&
-		    !sk->children && !sk->sib && sk->len < sc->e.unit_end - p) {
+		    !sk->children && !sk->sib && sk->len < sc->e.cur.end - p) {
 			if (!sh_walk_tag(sc, &child, sk->tag, level + 1))
 				return false;
 			q = p + 1 + sk->len;
-			if (q < sc->e.unit_end && *q < 0x80) {
+			if (q < sc->e.cur.end && *q < 0x80) {
 				if (!*q)
 					return true;
-				attrs__die_at(&sc->e, q, &child);
+				die__at(&sc->e.cur, q, &child);
 				continue;
 			}
 		} else if (!sh_walk(sc, &child, level + 1)) {
 			return false;
 		}
-		r = attrs__sibling(&sc->e, &child, &child);
+		r = die__sibling(&sc->e.cur, &child, &child);
 	}
 	return r > 0;
 }
@@ -1062,13 +1054,13 @@ static void sh_skip_learn(struct scan *sc, Dwarf_Die *die, int tag)
 	struct skip *sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
 
 	if (*p >= LAY_CODES || sk->gen == sc->ss->gen ||
-	    !sc->e.last_spec || sc->e.last_die != die->addr)
+	    !sc->e.cur.last_spec || sc->e.cur.last_die != die->addr)
 		return;
 	sk->gen = sc->ss->gen;
-	sk->len = sc->e.last_spec->len;
+	sk->len = sc->e.cur.last_spec->len;
 	sk->tag = tag;
-	sk->children = sc->e.last_spec->children;
-	sk->sib = sc->e.last_spec->sib_off != SIB_NONE;
+	sk->children = sc->e.cur.last_spec->children;
+	sk->sib = sc->e.cur.last_spec->sib_off != SIB_NONE;
 	sk->decl_known = false;
 }
 
@@ -1087,7 +1079,7 @@ static bool sh_is_decl(struct scan *sc, Dwarf_Die *die)
 	sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
 	if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->decl_known)
 		return sk->decl;
-	decl = !attrs__read_die(&sc->e, die, &da) &&
+	decl = !die__attrs(&sc->e.cur, die, &da) &&
 	       attrs__has(&da, AS_DECLARATION);
 	if (*p < LAY_CODES && sk->gen == sc->ss->gen) {
 		sk->decl = decl;
@@ -1118,7 +1110,7 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 	Dwarf_Die d;
 	int tag;
 
-	p = attrs__skip(&sc->e, die, &tag, &children);
+	p = die__skip(&sc->e.cur, die, &tag, &children);
 	if (!p)
 		return sh_walk_children(sc, die, level);
 	if (!children)
@@ -1129,7 +1121,7 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 		struct skip *sk;
 		bool in = false;
 
-		if (p >= sc->e.unit_end)
+		if (p >= sc->e.cur.end)
 			return false;
 		if (!*p) {
 			p++;
@@ -1138,24 +1130,24 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 		}
 		sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
 		if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->len >= 0 &&
-		    sk->len < sc->e.unit_end - p) {
+		    sk->len < sc->e.cur.end - p) {
 			tag = sk->tag;
 			children = sk->children;
 			p += 1 + sk->len;
 		} else {
-			attrs__die_at(&sc->e, at, &d);
-			p = attrs__skip(&sc->e, &d, &tag, &children);
+			die__at(&sc->e.cur, at, &d);
+			p = die__skip(&sc->e.cur, &d, &tag, &children);
 			if (!p)
 				return sh_walk_children(sc, die, level);
 			sh_skip_learn(sc, &d, tag);
 		}
 		if (enter[depth]) {
 			if (tag_norm(tag)) {
-				attrs__die_at(&sc->e, at, &d);
+				die__at(&sc->e.cur, at, &d);
 				if (!sh_type(sc, &d))
 					return false;
 			} else if (tag == DW_TAG_subprogram) {
-				attrs__die_at(&sc->e, at, &d);
+				die__at(&sc->e.cur, at, &d);
 				in = !sh_is_decl(sc, &d);
 			} else {
 				in = sh_enters(tag);
@@ -1173,7 +1165,7 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 /* The walk: where the encoder's walk looks for types */
 static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level)
 {
-	int tag = attrs__tag(&sc->e, die);
+	int tag = die__tag(&sc->e.cur, die);
 
 	sh_skip_learn(sc, die, tag);
 	return sh_walk_tag(sc, die, tag, level);
@@ -1211,7 +1203,7 @@ static bool sh_pending(struct scan *sc)
 		off = ss->pending[--ss->nr_pending];
 		if (sh_get(sc, off) & SH_REG)
 			continue;
-		attrs__die_at(&sc->e, sc->e.unit_ptr + (off - sc->e.start), &d);
+		die__at(&sc->e.cur, sc->e.cur.ptr + (off - sc->e.start), &d);
 		if (!sh_type(sc, &d))
 			return false;
 	}
@@ -1263,13 +1255,13 @@ void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	sc.e.s = s;
 	ok = sh_prepare(&sc, off, next_off);
 	if (ok) {
-		attrs__begin_unit(&sc.e, cudie);
-		ok = sc.e.unit_ptr != NULL;
+		die__begin_unit(&sc.e.cur, f, &s->abbrevs, off, next_off, cudie);
+		ok = sc.e.cur.ptr != NULL;
 	}
 	if (ok) {
 		sc.mode = (uint64_t)cu__is_clang(cudie) << 40 |
-			  (uint64_t)sc.e.addr_size << 32 | sc.e.offset_size << 8 |
-			  sc.e.version;
+			  (uint64_t)sc.e.cur.addr_size << 32 | sc.e.cur.offset_size << 8 |
+			  sc.e.cur.version;
 		ok = sh_walk_children(&sc, cudie, 1) && sh_pending(&sc);
 	}
 	if (!ok || sc.nomem)
@@ -1788,7 +1780,7 @@ static bool die_key(struct cu_enc *e, Dwarf_Die *die, int tag, uint64_t *key,
 	const char *name;
 	int norm = tag_norm(tag);
 
-	if (!norm || attrs__read_die(e, die, &da))
+	if (!norm || die__attrs(&e->cur, die, &da))
 		return false;
 	name = attrs__str(&da, AS_NAME);
 	if (!name)
@@ -1815,8 +1807,8 @@ int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union)
 	bool decl;
 	int tag;
 
-	attrs__die_at(e, e->unit_ptr + (off - e->start), &die);
-	tag = attrs__tag(e, &die);
+	die__at(&e->cur, e->cur.ptr + (off - e->start), &die);
+	tag = die__tag(&e->cur, &die);
 	if (tag != DW_TAG_structure_type && tag != DW_TAG_class_type &&
 	    tag != DW_TAG_union_type)
 		return 0;
