@@ -523,9 +523,6 @@ int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
 	return err;
 }
 
-/* A body nested deeper than this is walked whole with libdw */
-#define SCAN_MAX_DEPTH 64
-
 enum scan_act {
 	SCAN_NONE,	/* nothing to do, nor in its children */
 	SCAN_VISIT,	/* to visit, which reads its children itself */
@@ -574,57 +571,33 @@ static int cu_scan_push(struct cu_scratch *s, const void *addr,
 }
 
 /*
- * The body is read DIE by DIE from its bytes: abbreviation code, attribute
- * sizes, children or not, a null entry ending each level.  Most of a
- * kernel's DIEs are in function bodies (scopes, inlined calls, call sites,
- * locals), and walking them with libdw costs more than reading them so.
- * The DIEs found are pushed on the scratch stack (a nested function is
- * scanned while its parent's DIEs are being visited).
+ * The body is read from its bytes (die__walk_next).  The DIEs found are
+ * pushed on the scratch stack (a nested function is scanned while its
+ * parent's DIEs are being visited).
  */
 int cu__scan_body(struct cu_enc *e, Dwarf_Die *die, bool params,
 		  size_t *first)
 {
 	struct cu_scratch *s = e->s;
-	bool enter[SCAN_MAX_DEPTH + 1];
-	unsigned int depth = 1;
-	const unsigned char *p;
+	enum die_walk_step r;
 	enum scan_act act;
-	bool children;
-	Dwarf_Die d;
-	int tag, err = 0;
+	struct die_walk w;
+	int err = 0;
 
 	*first = s->nr_scan;
-	p = die__skip(&e->cur, die, &tag, &children);
-	if (!p)
-		return 1;
-	if (!children)
-		return 0;
-	enter[1] = true;
-	while (depth && !err) {
-		if (p >= e->cur.end) {
-			err = 1;
-			break;
-		}
-		if (!*p) {
-			p++;
-			depth--;
-			continue;
-		}
-		die__at(&e->cur, p, &d);
-		p = die__skip(&e->cur, &d, &tag, &children);
-		if (!p) {
-			err = 1;
-			break;
-		}
-		act = enter[depth] ? cu_scan_act(e, tag, depth, params) :
-		      SCAN_NONE;
+	r = die__walk_begin(&e->cur, die, &w);
+	if (r != DIE_WALK_DIE)
+		return r == DIE_WALK_END ? 0 : 1;
+	while (!err && (r = die__walk_next(&e->cur, &w)) == DIE_WALK_DIE) {
+		act = w.enter[w.depth] ?
+		      cu_scan_act(e, w.tag, w.depth, params) : SCAN_NONE;
 		if (act == SCAN_VISIT)
-			err = cu_scan_push(s, d.addr, depth);
-		if (!err && children && depth == SCAN_MAX_DEPTH)
+			err = cu_scan_push(s, w.addr, w.depth);
+		if (!err && w.children && !die__walk_down(&w, act == SCAN_ENTER))
 			err = 1;
-		else if (!err && children)
-			enter[++depth] = act == SCAN_ENTER;
 	}
+	if (!err && r != DIE_WALK_END)
+		err = 1;
 	if (err)
 		s->nr_scan = *first;
 	return err;

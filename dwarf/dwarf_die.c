@@ -65,12 +65,6 @@ static const unsigned char *block_skip(const unsigned char *p,
 	return p && len <= (uint64_t)(end - p) ? p + len : NULL;
 }
 
-bool die__form_is_ref(unsigned int form)
-{
-	return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
-	       form == DW_FORM_ref4 || form == DW_FORM_ref8;
-}
-
 int die__form_size(const struct die_cursor *c, unsigned int form)
 {
 	switch (form) {
@@ -181,6 +175,8 @@ static int learn_cb(Dwarf_Attribute *attr, void *arg)
 	aa->size = die__form_size(l->c, attr->form);
 	aa->off = l->spec->len >= 0 && l->spec->len <= UINT16_MAX ?
 		  l->spec->len : 0;
+	if (aa->slot == AS_DECLARATION)
+		l->spec->decl = true;
 	/* libdw goes by the first DW_AT_sibling, whatever its children */
 	if (attr->code == DW_AT_sibling && !l->seen_sib) {
 		l->seen_sib = true;
@@ -690,8 +686,13 @@ int die__next(struct die_cursor *c, Dwarf_Die *die, const struct raw_attrs *ra,
 	return die_sibling_at(c, die, ra->end, out);
 }
 
-Dwarf_Off die__ref(const struct die_cursor *c, unsigned int form,
-		   const unsigned char *p, bool *ok)
+/*
+ * The DIE offset a reference of @form at @p to a DIE of the unit gives,
+ * with *@ok; *@ok false when the caller is to ask libdw (another form,
+ * out of bounds)
+ */
+static inline Dwarf_Off die_ref(const struct die_cursor *c, unsigned int form,
+				const unsigned char *p, bool *ok)
 {
 	uint64_t v;
 	int size;
@@ -726,5 +727,28 @@ Dwarf_Off die__ref_attr(const struct die_cursor *c, struct die_attrs *da,
 	*ok = false;
 	if (!c->ptr || a->cu != c->cu)
 		return 0;
-	return die__ref(c, a->form, a->valp, ok);
+	return die_ref(c, a->form, a->valp, ok);
+}
+
+enum die_walk_step die__walk_begin(struct die_cursor *c, Dwarf_Die *die,
+				   struct die_walk *w)
+{
+	bool children;
+	int tag;
+
+	w->p = die__skip(c, die, &tag, &children);
+	if (!w->p)
+		return DIE_WALK_UNREAD;
+	w->depth = 1;
+	w->enter[1] = true;
+	return children ? DIE_WALK_DIE : DIE_WALK_END;
+}
+
+enum die_walk_step die__walk_slow(struct die_cursor *c, struct die_walk *w)
+{
+	Dwarf_Die d;
+
+	die__at(c, w->p, &d);
+	w->p = die__skip(c, &d, &w->tag, &w->children);
+	return w->p ? DIE_WALK_DIE : DIE_WALK_UNREAD;
 }

@@ -10,7 +10,7 @@
  * DIE it read last.  Every reader of a unit's bytes goes through it: the
  * encoder (libdw-style attributes, die__raw, function bodies) and the
  * --min subset scan (dwarf_shape.c).  A form is taught here, once:
- * die__form_size and die__form_skip, and die__ref for a reference.
+ * die__form_size and die__form_skip, and die__ref_attr for a reference.
  *
  * Anything the cursor does not read (a form not known here, a value out
  * of the unit's bounds, a DIE of another unit) is left to libdw, which
@@ -149,6 +149,7 @@ struct abbrev_spec {
 	bool raw;		/* ... and by die__raw */
 	bool fixed;		/* ... at the same places in each DIE */
 	bool children;
+	bool decl;		/* it has DW_AT_declaration */
 	int tag;
 	int32_t len;		/* bytes of its values, -1: they say */
 	Dwarf_Abbrev *abbrev;	/* libdw's, handed to its DIEs */
@@ -219,14 +220,11 @@ int die__form_size(const struct die_cursor *c, unsigned int form);
 const unsigned char *die__form_skip(const struct die_cursor *c,
 				    unsigned int form, const unsigned char *p);
 /* A reference inside the unit of a fixed size (DW_FORM_ref1 .. ref8) */
-bool die__form_is_ref(unsigned int form);
-/*
- * The DIE offset a reference of @form at @p to a DIE of the unit gives,
- * with *@ok; *@ok false when the caller is to ask libdw (another form,
- * out of bounds)
- */
-Dwarf_Off die__ref(const struct die_cursor *c, unsigned int form,
-		   const unsigned char *p, bool *ok);
+static inline bool die__form_is_ref(unsigned int form)
+{
+	return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
+	       form == DW_FORM_ref4 || form == DW_FORM_ref8;
+}
 /* Whether the unit offset @v names a place of the unit's DIEs */
 static inline bool die__in_unit(const struct die_cursor *c, uint64_t v)
 {
@@ -256,6 +254,94 @@ int die__sibling(struct die_cursor *c, Dwarf_Die *die, Dwarf_Die *out);
 const unsigned char *die__skip(struct die_cursor *c, Dwarf_Die *die, int *tag,
 			       bool *children);
 
+/*
+ * The abbreviation of the DIE at @p, when its code takes one byte and the
+ * cursor has learnt it for the unit already: a shortcut past die__skip
+ * for the readers that go through many DIEs.  NULL: ask die__skip.  It
+ * is good until the cursor learns another abbreviation (the specs move).
+ */
+static inline const struct abbrev_spec *die__known(const struct die_cursor *c,
+						   const unsigned char *p)
+{
+	const struct abbrev_cache *ac = c->abbrevs;
+	const struct abbrev_spec *spec;
+
+	if (*p >= 0x80 || *p >= ac->specs_cap)
+		return NULL;
+	spec = &ac->specs[*p];
+	return spec->gen == ac->gen && spec->fast ? spec : NULL;
+}
+
+/*
+ * A function body, read DIE by DIE from its bytes: abbreviation code,
+ * attribute sizes, children or not, a null entry ending each level.
+ * Most of a kernel's DIEs are in function bodies (scopes, inlined calls,
+ * call sites, locals), and walking them with libdw costs more than
+ * reading them so.  For each DIE with children the caller says whether
+ * it looks at them (die__walk_down); the walk meets every DIE anyway.
+ */
+#define DIE_WALK_MAX_DEPTH 64
+
+struct die_walk {
+	const unsigned char *p;	/* the next DIE or null entry */
+	unsigned int depth;	/* of the level read; 1: the body's DIE's children */
+	bool enter[DIE_WALK_MAX_DEPTH + 1];	/* the caller looks at the level */
+	/* the DIE met last */
+	const unsigned char *addr;
+	int tag;
+	bool children;
+};
+
+enum die_walk_step {
+	DIE_WALK_DIE,		/* a DIE, at w->addr */
+	DIE_WALK_END,		/* the body is over */
+	DIE_WALK_PAST_END,	/* it runs past the unit's end */
+	DIE_WALK_UNREAD,	/* a DIE the cursor does not read: ask libdw */
+};
+
+/* The body of @die: DIE_WALK_DIE, or _END when it has none, or _UNREAD */
+enum die_walk_step die__walk_begin(struct die_cursor *c, Dwarf_Die *die,
+				   struct die_walk *w);
+/* die__walk_next for a DIE die__known does not know */
+enum die_walk_step die__walk_slow(struct die_cursor *c, struct die_walk *w);
+
+/* The next DIE of the body, at w->depth, with w->tag and w->children */
+static inline enum die_walk_step die__walk_next(struct die_cursor *c,
+						struct die_walk *w)
+{
+	const struct abbrev_spec *spec;
+
+	for (;;) {
+		if (w->p >= c->end)
+			return DIE_WALK_PAST_END;
+		if (*w->p)
+			break;
+		w->p++;
+		if (!--w->depth)
+			return DIE_WALK_END;
+	}
+	w->addr = w->p;
+	spec = die__known(c, w->p);
+	if (!spec || spec->len < 0 || spec->len >= c->end - w->p)
+		return die__walk_slow(c, w);
+	w->tag = spec->tag;
+	w->children = spec->children;
+	w->p += 1 + spec->len;
+	return DIE_WALK_DIE;
+}
+
+/*
+ * After a DIE with children: whether the caller looks at them; false
+ * when they are nested deeper than DIE_WALK_MAX_DEPTH
+ */
+static inline bool die__walk_down(struct die_walk *w, bool enter)
+{
+	if (w->depth == DIE_WALK_MAX_DEPTH)
+		return false;
+	w->enter[++w->depth] = enter;
+	return true;
+}
+
 /* The attributes of one DIE, read in one pass, as libdw gives them */
 struct die_attrs {
 	uint32_t mask;
@@ -266,7 +352,11 @@ struct die_attrs {
 
 /* attrs__read (dwarf_attrs.c), from the bytes when the cursor reads them */
 int die__attrs(struct die_cursor *c, Dwarf_Die *die, struct die_attrs *da);
-/* die__ref for attribute @s of @da, if the cursor read it */
+/*
+ * The DIE offset attribute @s of @da, a reference to a DIE of the unit,
+ * gives, with *@ok; *@ok false when the caller is to ask libdw (another
+ * form, out of bounds, a DIE the cursor did not read)
+ */
 Dwarf_Off die__ref_attr(const struct die_cursor *c, struct die_attrs *da,
 			enum attr_slot s, bool *ok);
 

@@ -131,17 +131,6 @@ struct lay {
 	uint64_t word;		/* spec_word */
 };
 
-/* An abbreviation whose DIEs' values take the same bytes: for sh_body */
-struct skip {
-	uint32_t gen;		/* known for the unit of shape_scratch.gen */
-	int32_t len;		/* bytes of their values, -1: not fixed */
-	int tag;
-	bool children;
-	bool decl_known;	/* decl is known */
-	bool decl;		/* they have DW_AT_declaration */
-	bool sib;		/* they have DW_AT_sibling */
-};
-
 struct shape_scratch {
 	struct shape_node *nodes;
 	size_t nr_nodes;
@@ -158,7 +147,6 @@ struct shape_scratch {
 	struct name_slot *names;	/* NAME_CACHE of them */
 	uint32_t gen;		/* bumped for each unit */
 	struct lay lays[LAY_CODES];	/* by one-byte abbreviation code */
-	struct skip skips[LAY_CODES];	/* likewise, for sh_body */
 };
 
 /* The hash of a .debug_str name, by its offset + 1 */
@@ -330,7 +318,7 @@ static inline void cur_push(struct scan *sc, uint64_t key)
 	ss->cur[ss->nr_cur++] = key;
 }
 
-/* A reference inside the unit, as die__ref reads it */
+/* A reference inside the unit, as die__ref_attr reads it */
 static bool form_ref(unsigned int form)
 {
 	return die__form_is_ref(form) || form == DW_FORM_ref_udata;
@@ -1009,7 +997,6 @@ static bool sh_type(struct scan *sc, Dwarf_Die *die)
 static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level);
 static bool sh_walk_tag(struct scan *sc, Dwarf_Die *die, int tag,
 			unsigned int level);
-static void sh_skip_learn(struct scan *sc, Dwarf_Die *die, int tag);
 
 static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 			     unsigned int level)
@@ -1022,17 +1009,18 @@ static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 	r = die__child(&sc->e.cur, die, &child);
 	while (!r) {
 		const unsigned char *p = child.addr, *q;
-		const struct skip *sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
+		const struct abbrev_spec *sk = die__known(&sc->e.cur, p);
 
 		/*
 		 * A DIE without children nor DW_AT_sibling, of a fixed size:
 		 * its next sibling follows it, as die__sibling finds
 		 */
-		if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->len >= 0 &&
-		    !sk->children && !sk->sib && sk->len < sc->e.cur.end - p) {
+		if (sk && sk->len >= 0 && !sk->children &&
+		    sk->sib_off == SIB_NONE && sk->len < sc->e.cur.end - p) {
+			/* the walk may learn codes, which moves the specs */
+			q = p + 1 + sk->len;
 			if (!sh_walk_tag(sc, &child, sk->tag, level + 1))
 				return false;
-			q = p + 1 + sk->len;
 			if (q < sc->e.cur.end && *q < 0x80) {
 				if (!*q)
 					return true;
@@ -1047,49 +1035,21 @@ static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 	return r > 0;
 }
 
-/* Note @die's abbreviation in the skip cache, if not there yet */
-static void sh_skip_learn(struct scan *sc, Dwarf_Die *die, int tag)
-{
-	const unsigned char *p = die->addr;
-	struct skip *sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
-
-	if (*p >= LAY_CODES || sk->gen == sc->ss->gen ||
-	    !sc->e.cur.last_spec || sc->e.cur.last_die != die->addr)
-		return;
-	sk->gen = sc->ss->gen;
-	sk->len = sc->e.cur.last_spec->len;
-	sk->tag = tag;
-	sk->children = sc->e.cur.last_spec->children;
-	sk->sib = sc->e.cur.last_spec->sib_off != SIB_NONE;
-	sk->decl_known = false;
-}
-
 /*
  * A function declaration holds parameters only: the encoder's walk does
  * not look inside (funcs__subprogram), and nor does this one
  */
 static bool sh_is_decl(struct scan *sc, Dwarf_Die *die)
 {
-	const unsigned char *p = die->addr;
+	const struct abbrev_spec *spec = die__known(&sc->e.cur, die->addr);
 	struct die_attrs da;
-	struct skip *sk;
-	bool decl;
 
-	/* having the attribute is the abbreviation's: known once per code */
-	sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
-	if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->decl_known)
-		return sk->decl;
-	decl = !die__attrs(&sc->e.cur, die, &da) &&
+	/* having the attribute is the abbreviation's */
+	if (spec)
+		return spec->decl;
+	return !die__attrs(&sc->e.cur, die, &da) &&
 	       attrs__has(&da, AS_DECLARATION);
-	if (*p < LAY_CODES && sk->gen == sc->ss->gen) {
-		sk->decl = decl;
-		sk->decl_known = true;
-	}
-	return decl;
 }
-
-/* Deeper function bodies are walked with libdw's help */
-#define BODY_MAX_DEPTH 64
 
 static bool sh_enters(int tag)
 {
@@ -1098,66 +1058,43 @@ static bool sh_enters(int tag)
 }
 
 /*
- * A function body, read DIE by DIE from its bytes as cu__scan_body does:
- * the type DIEs in its scopes (and nested functions' scopes) are taken.
+ * A function body, read from its bytes as cu__scan_body reads it: the
+ * type DIEs in its scopes (and nested functions' scopes) are taken.
  * When a DIE is not read so, the body is walked the other way.
  */
 static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 {
-	bool enter[BODY_MAX_DEPTH + 1], children;
-	unsigned int depth = 1;
-	const unsigned char *p;
+	enum die_walk_step r;
+	struct die_walk w;
 	Dwarf_Die d;
-	int tag;
 
-	p = die__skip(&sc->e.cur, die, &tag, &children);
-	if (!p)
+	r = die__walk_begin(&sc->e.cur, die, &w);
+	if (r == DIE_WALK_UNREAD)
 		return sh_walk_children(sc, die, level);
-	if (!children)
-		return true;
-	enter[1] = true;
-	while (depth) {
-		const unsigned char *at = p;
-		struct skip *sk;
+	while (r != DIE_WALK_END) {
 		bool in = false;
 
-		if (p >= sc->e.cur.end)
+		r = die__walk_next(&sc->e.cur, &w);
+		if (r == DIE_WALK_PAST_END)
 			return false;
-		if (!*p) {
-			p++;
-			depth--;
-			continue;
-		}
-		sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
-		if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->len >= 0 &&
-		    sk->len < sc->e.cur.end - p) {
-			tag = sk->tag;
-			children = sk->children;
-			p += 1 + sk->len;
-		} else {
-			die__at(&sc->e.cur, at, &d);
-			p = die__skip(&sc->e.cur, &d, &tag, &children);
-			if (!p)
-				return sh_walk_children(sc, die, level);
-			sh_skip_learn(sc, &d, tag);
-		}
-		if (enter[depth]) {
-			if (tag_norm(tag)) {
-				die__at(&sc->e.cur, at, &d);
+		if (r == DIE_WALK_UNREAD)
+			return sh_walk_children(sc, die, level);
+		if (r == DIE_WALK_END)
+			break;
+		if (w.enter[w.depth]) {
+			if (tag_norm(w.tag)) {
+				die__at(&sc->e.cur, w.addr, &d);
 				if (!sh_type(sc, &d))
 					return false;
-			} else if (tag == DW_TAG_subprogram) {
-				die__at(&sc->e.cur, at, &d);
+			} else if (w.tag == DW_TAG_subprogram) {
+				die__at(&sc->e.cur, w.addr, &d);
 				in = !sh_is_decl(sc, &d);
 			} else {
-				in = sh_enters(tag);
+				in = sh_enters(w.tag);
 			}
 		}
-		if (children) {
-			if (depth == BODY_MAX_DEPTH)
-				return sh_walk_children(sc, die, level);
-			enter[++depth] = in;
-		}
+		if (w.children && !die__walk_down(&w, in))
+			return sh_walk_children(sc, die, level);
 	}
 	return true;
 }
@@ -1165,10 +1102,7 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 /* The walk: where the encoder's walk looks for types */
 static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level)
 {
-	int tag = die__tag(&sc->e.cur, die);
-
-	sh_skip_learn(sc, die, tag);
-	return sh_walk_tag(sc, die, tag, level);
+	return sh_walk_tag(sc, die, die__tag(&sc->e.cur, die), level);
 }
 
 /* sh_walk for @die of @tag */
