@@ -477,7 +477,8 @@ int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 	tag = die__tag(&e->cur, die);
 
 	if (types__is_type_tag(tag)) {
-		if (e->file->want && !shape__wanted(e, die, tag))
+		if (e->plan->job == UNIT_ENCODE_DIES &&
+		    !shape__wanted(e, die, tag))
 			return 0;
 		return types__encode(e, die, tag);
 	}
@@ -819,12 +820,11 @@ static int cu_visit_dies(struct cu_enc *e, const struct shape_dies *dies)
 	return err;
 }
 
-static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
-		     Dwarf_Off next_off, Dwarf_Die *cudie,
-		     const struct shape_dies *dies, struct cu_scratch *s,
-		     struct cu_out *out)
+int cu__encode(const struct dwarf_file *f, const struct unit_plan *plan,
+	       Dwarf_Off off, Dwarf_Off next_off, Dwarf_Die *cudie,
+	       struct cu_scratch *s, struct cu_out *out)
 {
-	struct cu_enc e = { .file = f, .out = out, .s = s };
+	struct cu_enc e = { .file = f, .plan = plan, .out = out, .s = s };
 	int err;
 
 	cu_out__reset(out);
@@ -833,7 +833,8 @@ static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
 		e.tab = out->tab;
 		e.clang = cu__is_clang(cudie);
 		die__begin_unit(&e.cur, f, &s->abbrevs, off, next_off, cudie);
-		err = dies ? cu_visit_dies(&e, dies) :
+		err = plan->job == UNIT_ENCODE_DIES ?
+		      cu_visit_dies(&e, plan->dies) :
 		      cu__visit_children(&e, cudie);
 	}
 	if (!err)
@@ -855,18 +856,4 @@ static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
 	cu_scratch__map_clear(s);
 	out->err = err;
 	return err;
-}
-
-int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
-	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out)
-{
-	return cu_encode(f, off, next_off, cudie, NULL, s, out);
-}
-
-int cu__encode_dies(const struct dwarf_file *f, Dwarf_Off off,
-		    Dwarf_Off next_off, Dwarf_Die *cudie,
-		    const struct shape_dies *dies, struct cu_scratch *s,
-		    struct cu_out *out)
-{
-	return cu_encode(f, off, next_off, cudie, dies, s, out);
 }

@@ -156,8 +156,6 @@ struct dwarf_file {
 	struct file_range *debug_relocs;	/* see pages__drop_debug_relocs */
 	size_t nr_debug_relocs;
 	func_select_fn select_func;
-	/* a --min reading some units: the type names it reaches (dwarf_shape.c) */
-	const struct shapes *want;
 	/* dwz's supplementary file (dwarf_alt.c), or NULL */
 	Dwarf *alt;
 	int alt_fd;
@@ -477,7 +475,7 @@ int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
 /*
  * After a subset select: for each unit read, the offsets (in the unit,
  * ascending) of the DIEs of the names assigned to it, which its walk
- * would encode (cu__encode_dies); *@out has @nr_units of them
+ * would encode (UNIT_ENCODE_DIES); *@out has @nr_units of them
  */
 struct shape_dies {
 	uint32_t *offs;
@@ -492,7 +490,7 @@ void shape_dies__free(struct shape_dies *d, size_t nr_units);
 /*
  * After a subset select: note for each key the roots reach the offset (in
  * @offs, by unit index) of the unit read for it, for shape__wanted and
- * shape__elsewhere, which take @g as dwarf_file.want
+ * shape__elsewhere, which read @g as unit_plan.want
  */
 void shapes__place(struct shapes *g, const uint64_t *offs, size_t nr_units);
 /*
@@ -516,22 +514,33 @@ struct scan_item {
 	unsigned int depth;
 };
 
+/* What is done with one unit (dwarf_units.c decides) */
+enum unit_job {
+	UNIT_ENCODE,		/* encode it: walk it whole */
+	UNIT_ENCODE_DIES,	/* encode some of it, for a --min subset */
+	UNIT_SCAN,		/* scan it for a --min subset (shape__scan) */
+};
+
+struct unit_plan {
+	enum unit_job job;
+	/*
+	 * UNIT_ENCODE_DIES: instead of walking the unit, visit the DIEs at
+	 * dies (offsets in the unit, in order), then encode what they refer
+	 * to, as the walk would with shape__wanted, which reads want: the
+	 * type names the roots reach and the unit read for each
+	 */
+	const struct shape_dies *dies;
+	const struct shapes *want;
+};
+
 /*
  * Encode the unit whose header is at @off and whose successor's header is
- * at @next_off.  Returns 0 or -errno; on error out->errmsg says why.
+ * at @next_off, as @plan says (UNIT_ENCODE or UNIT_ENCODE_DIES).  Returns
+ * 0 or -errno; on error out->errmsg says why.
  */
-int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
-	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out);
-struct shape_dies;
-/*
- * cu__encode for a unit of a --min subset: instead of walking the unit,
- * visit the DIEs at @dies (offsets in the unit, in order), then encode
- * what they refer to, as the walk would with shape__wanted
- */
-int cu__encode_dies(const struct dwarf_file *f, Dwarf_Off off,
-		    Dwarf_Off next_off, Dwarf_Die *cudie,
-		    const struct shape_dies *dies, struct cu_scratch *s,
-		    struct cu_out *out);
+int cu__encode(const struct dwarf_file *f, const struct unit_plan *plan,
+	       Dwarf_Off off, Dwarf_Off next_off, Dwarf_Die *cudie,
+	       struct cu_scratch *s, struct cu_out *out);
 
 /* ---- inside one CU's encoding ---- */
 
@@ -572,6 +581,7 @@ struct decl_tag {
 
 struct cu_enc {
 	const struct dwarf_file *file;
+	const struct unit_plan *plan;
 	struct cu_out *out;
 	struct btf_table *tab;
 	struct cu_scratch *s;

@@ -49,7 +49,7 @@
  * essential name: "foo" and "foo___v2") mean reading every unit, since
  * such candidates are marked in ID order, which depends on where dedup
  * places their classes.  A unit read visits the DIEs of the names
- * assigned to it (shapes__dies, cu__encode_dies), with the types nested
+ * assigned to it (shapes__dies, UNIT_ENCODE_DIES), with the types nested
  * in them that are (shape__wanted), and encodes what they refer to; a
  * pointer to a struct or union assigned to another unit points to a FWD
  * of it (shape__elsewhere), which dedup resolves to that unit's
@@ -1731,7 +1731,7 @@ bool shape__wanted(struct cu_enc *e, Dwarf_Die *die, int tag)
 
 	if (!die_key(e, die, tag, &key, &decl))
 		return false;
-	return shapes_reached(e->file->want, key, &unit) && unit == e->start;
+	return shapes_reached(e->plan->want, key, &unit) && unit == e->start;
 }
 
 int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union)
@@ -1747,7 +1747,7 @@ int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union)
 	    tag != DW_TAG_union_type)
 		return 0;
 	if (!die_key(e, &die, tag, &key, &decl) || decl ||
-	    !shapes_reached(e->file->want, key, &unit) || unit == e->start)
+	    !shapes_reached(e->plan->want, key, &unit) || unit == e->start)
 		return 0;
 	*is_union = tag == DW_TAG_union_type;
 	return 1;

@@ -325,7 +325,7 @@ static int type_pointer(struct cu_enc *e, Dwarf_Die *die)
 		last = ret;
 	}
 	e->nr_tags = from;
-	if (e->file->want) {
+	if (e->plan->job == UNIT_ENCODE_DIES) {
 		uint32_t fwd;
 
 		ret = type_ptr_fwd(e, type_target(e, &tv), &fwd);
