@@ -5,9 +5,10 @@
  * Loading runs in two steps.  Each compilation unit is encoded on its own
  * into a small table whose type IDs are local to the CU (cu__encode, with
  * dwarf_types.c and dwarf_funcs.c).  A CU encoder reads only the shared
- * struct dwarf_file, which nobody writes while CUs are encoded, and writes
- * only its struct cu_out and its struct cu_scratch: CUs can be encoded in
- * any order, on any thread (dwarf_units.c).  Then the CU tables are
+ * struct dwarf_file, which nobody writes while CUs are encoded, and its
+ * struct unit_plan, and writes only its struct cu_out and its struct
+ * cu_scratch: CUs can be encoded in any order, on any thread
+ * (dwarf_units.c).  Then the CU tables are
  * appended to the output table in CU order (dwarf_merge.c), which is where
  * every choice that spans CUs is made: which FUNC a name gets, if any
  * (dwarf_fsel.c), a DATASEC per section, one warning per unsupported tag.
@@ -17,6 +18,10 @@
  * fields are name handles (see NAME_OTHER), not offsets in its string set.
  * Hashing every name twice, into the unit and then into the output, was
  * most of the cost of loading a kernel.
+ *
+ * The bytes of a unit's DIEs are read through the cursor of dwarf_die.h;
+ * the --min subset scan, which runs on each unit in place of its
+ * encoding, has dwarf_shape.h.
  */
 #ifndef BTFENC_DWARF_INT_H
 #define BTFENC_DWARF_INT_H
@@ -35,6 +40,7 @@
 #include "btf_table.h"
 #include "dwarf_die.h"
 #include "dwarf_reader.h"
+#include "dwarf_shape.h"
 
 #ifndef DW_TAG_LLVM_annotation
 #define DW_TAG_LLVM_annotation 0x6000
@@ -332,46 +338,6 @@ enum cu_warn_key {
  */
 #define NAME_OTHER	0x80000000u
 
-/* ---- a unit's type names and shapes (dwarf_shape.c) ---- */
-
-enum shape_cls {
-	SHAPE_COMPOSITE = 1,	/* struct, class, union */
-	SHAPE_ENUM = 3,
-	SHAPE_TYPEDEF = 4,
-	SHAPE_BASE = 5,
-};
-
-enum shape_flags {
-	SHAPE_DECL = 1 << 0,	/* a declaration */
-	SHAPE_UNION = 1 << 1,	/* a union's */
-	SHAPE_UNSURE = 1 << 2,	/* the shape could not be read whole */
-	SHAPE_ODD_INT = 1 << 3,	/* 'int', not a signed 4-byte int */
-	SHAPE_NESTED = 1 << 4,	/* a definition among a type's children */
-};
-
-/* A named type the scan took: a definition or a declaration */
-struct shape_ent {
-	uint64_t key;		/* shape__key(cls, the name's hash) */
-	uint64_t sig[2];	/* its shape */
-	const char *name;	/* libdw's */
-	uint32_t refs;		/* the keys its shape names, in shape_unit.refs */
-	uint32_t nr_refs;
-	uint32_t off;		/* its DIE's offset in the unit */
-	uint8_t cls;		/* enum shape_cls */
-	uint8_t flags;		/* enum shape_flags */
-};
-
-/* What scanning a unit found */
-struct shape_unit {
-	struct shape_ent *ents;
-	size_t nr_ents;
-	size_t ents_cap;
-	uint64_t *refs;
-	size_t nr_refs;
-	size_t refs_cap;
-	bool unsure;		/* the unit could not be scanned whole */
-};
-
 /* What encoding one CU leaves for the merge; owned by the caller */
 struct cu_out {
 	struct btf_table *tab;	/* local IDs from 1; NULL after an error */
@@ -448,65 +414,6 @@ uint32_t *cu_scratch__map_slot(struct cu_scratch *s, size_t idx);
 void cu_scratch__map_clear(struct cu_scratch *s);
 /* Whether the unit of @cudie is clang's */
 bool cu__is_clang(Dwarf_Die *cudie);
-
-/*
- * dwarf_shape.c: scan the unit at @off (up to @next_off) for its named
- * types and their shapes, into out->shape; never fails (out->shape.unsure
- * says the scan could not read it whole).
- */
-void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
-		 Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out);
-void shape_scratch__free(struct shape_scratch *ss);
-uint64_t shape__key(int cls, uint64_t name_hash);
-
-/* Every unit's names and shapes, added in unit order */
-struct shapes;
-struct shapes *shapes__new(void);
-void shapes__free(struct shapes *g);
-void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out);
-/*
- * Which of the @nr_units units to read for @roots: @sel[i] for each,
- * res->subset true; res->subset false when every unit is to be read
- * (res->why says why).  0, or -ENOMEM.
- */
-int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
-		   size_t nr_roots, bool *sel, size_t nr_units,
-		   struct dwarf_subset *res);
-/*
- * After a subset select: for each unit read, the offsets (in the unit,
- * ascending) of the DIEs of the names assigned to it, which its walk
- * would encode (UNIT_ENCODE_DIES); *@out has @nr_units of them
- */
-struct shape_dies {
-	uint32_t *offs;
-	size_t nr;
-	size_t cap;
-};
-
-int shapes__dies(const struct shapes *g, size_t nr_units,
-		 struct shape_dies **out);
-int shape_dies_push(struct shape_dies *d, uint32_t off);
-void shape_dies__free(struct shape_dies *d, size_t nr_units);
-/*
- * After a subset select: note for each key the roots reach the offset (in
- * @offs, by unit index) of the unit read for it, for shape__wanted and
- * shape__elsewhere, which read @g as unit_plan.want
- */
-void shapes__place(struct shapes *g, const uint64_t *offs, size_t nr_units);
-/*
- * Whether the walk of a unit of a subset encodes type DIE @die (of @tag)
- * when it meets it: a named type the roots reach.  Anything else is
- * encoded only if a type encoded refers to it.
- */
-bool shape__wanted(struct cu_enc *e, Dwarf_Die *die, int tag);
-/*
- * Whether the DIE at @off of the unit (a pointer's target, or behind its
- * modifiers) is a struct or union definition that another unit of the
- * subset is read for: then a pointer to it points to a FWD (which dedup
- * resolves to that unit's definition, the name having one shape); with
- * *@is_union.  1 or 0.
- */
-int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union);
 
 /* A DIE cu__scan_body found, to visit: where it is, its depth below the body */
 struct scan_item {
