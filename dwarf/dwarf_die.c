@@ -710,6 +710,16 @@ static inline Dwarf_Off die_ref(const struct die_cursor *c, unsigned int form,
 		if (!die__uleb(p, c->end, &v))
 			return 0;
 		break;
+	case DW_FORM_ref_addr:
+		/* an offset in .debug_info: another unit's DIE is libdw's */
+		size = die__form_size(c, form);
+		if (size > c->end - p)
+			return 0;
+		v = die__fixed_read(p, size, c->big_endian);
+		if (v < c->start)
+			return 0;
+		v -= c->start;
+		break;
 	default:
 		return 0;
 	}

@@ -266,7 +266,7 @@ static inline void cur_push(struct scan *sc, uint64_t key)
 	ss->cur[ss->nr_cur++] = key;
 }
 
-/* A reference inside the unit, as die__ref_attr reads it */
+/* A reference relative to the unit, which die__ref_attr reads */
 static bool form_ref(unsigned int form)
 {
 	return die__form_is_ref(form) || form == DW_FORM_ref_udata;
