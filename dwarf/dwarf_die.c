@@ -65,7 +65,8 @@ static const unsigned char *block_skip(const unsigned char *p,
 	return p && len <= (uint64_t)(end - p) ? p + len : NULL;
 }
 
-int die__form_size(const struct die_cursor *c, unsigned int form)
+/* Bytes of a value of @form, or -1 when it has no fixed size */
+static int die_form_size(const struct die_cursor *c, unsigned int form)
 {
 	switch (form) {
 	case DW_FORM_flag_present: case DW_FORM_implicit_const:
@@ -99,11 +100,13 @@ int die__form_size(const struct die_cursor *c, unsigned int form)
 	}
 }
 
-const unsigned char *die__form_skip(const struct die_cursor *c,
-				    unsigned int form, const unsigned char *p)
+/* Past a value of @form at @p; NULL when unknown here or out of bounds */
+static const unsigned char *die_form_skip(const struct die_cursor *c,
+					  unsigned int form,
+					  const unsigned char *p)
 {
 	const unsigned char *end = c->end;
-	int size = die__form_size(c, form);
+	int size = die_form_size(c, form);
 	uint64_t len;
 
 	if (size >= 0)
@@ -142,7 +145,7 @@ static const unsigned char *attr_skip(const struct die_cursor *c,
 {
 	if (aa->size >= 0)
 		return aa->size <= c->end - p ? p + aa->size : NULL;
-	return die__form_skip(c, aa->form, p);
+	return die_form_skip(c, aa->form, p);
 }
 
 /* What learning an abbreviation from libdw's walk collects */
@@ -172,7 +175,7 @@ static int learn_cb(Dwarf_Attribute *attr, void *arg)
 	aa->form = attr->form;
 	aa->slot = die__slot(attr->code);
 	aa->implicit = attr->form == DW_FORM_implicit_const ? attr->valp : NULL;
-	aa->size = die__form_size(l->c, attr->form);
+	aa->size = die_form_size(l->c, attr->form);
 	aa->off = l->spec->len >= 0 && l->spec->len <= UINT16_MAX ?
 		  l->spec->len : 0;
 	if (aa->slot == AS_DECLARATION)
@@ -196,7 +199,7 @@ static int learn_cb(Dwarf_Attribute *attr, void *arg)
 		l->p = NULL;
 		return DWARF_CB_ABORT;
 	}
-	l->p = die__form_skip(l->c, attr->form, l->p);
+	l->p = die_form_skip(l->c, attr->form, l->p);
 	return l->p ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
@@ -570,8 +573,13 @@ static const unsigned char *die_end(struct die_cursor *c,
 	return p;
 }
 
-const unsigned char *die__skip(struct die_cursor *c, Dwarf_Die *die, int *tag,
-				 bool *children)
+/*
+ * Where @die's attributes end (its first child or next sibling begins),
+ * with its tag and whether it has children; NULL when the cursor does
+ * not read it.
+ */
+static const unsigned char *die_skip(struct die_cursor *c, Dwarf_Die *die,
+				     int *tag, bool *children)
 {
 	const struct abbrev_spec *spec;
 	const unsigned char *p;
@@ -701,7 +709,7 @@ static inline Dwarf_Off die_ref(const struct die_cursor *c, unsigned int form,
 	switch (form) {
 	case DW_FORM_ref1: case DW_FORM_ref2: case DW_FORM_ref4:
 	case DW_FORM_ref8:
-		size = die__form_size(c, form);
+		size = die_form_size(c, form);
 		if (size > c->end - p)
 			return 0;
 		v = die__fixed_read(p, size, c->big_endian);
@@ -712,7 +720,7 @@ static inline Dwarf_Off die_ref(const struct die_cursor *c, unsigned int form,
 		break;
 	case DW_FORM_ref_addr:
 		/* an offset in .debug_info: another unit's DIE is libdw's */
-		size = die__form_size(c, form);
+		size = die_form_size(c, form);
 		if (size > c->end - p)
 			return 0;
 		v = die__fixed_read(p, size, c->big_endian);
@@ -746,7 +754,7 @@ enum die_walk_step die__walk_begin(struct die_cursor *c, Dwarf_Die *die,
 	bool children;
 	int tag;
 
-	w->p = die__skip(c, die, &tag, &children);
+	w->p = die_skip(c, die, &tag, &children);
 	if (!w->p)
 		return DIE_WALK_UNREAD;
 	w->depth = 1;
@@ -759,6 +767,6 @@ enum die_walk_step die__walk_slow(struct die_cursor *c, struct die_walk *w)
 	Dwarf_Die d;
 
 	die__at(c, w->p, &d);
-	w->p = die__skip(c, &d, &w->tag, &w->children);
+	w->p = die_skip(c, &d, &w->tag, &w->children);
 	return w->p ? DIE_WALK_DIE : DIE_WALK_UNREAD;
 }

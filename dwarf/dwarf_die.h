@@ -10,7 +10,8 @@
  * DIE it read last.  Every reader of a unit's bytes goes through it: the
  * encoder (libdw-style attributes, die__raw, function bodies) and the
  * --min subset scan (dwarf_shape.c).  A form is taught here, once:
- * die__form_size and die__form_skip, and die__ref_attr for a reference.
+ * die_form_size and die_form_skip (dwarf_die.c), and die__ref_attr for a
+ * reference.
  *
  * Anything the cursor does not read (a form not known here, a value out
  * of the unit's bounds, a DIE of another unit) is left to libdw, which
@@ -200,7 +201,7 @@ struct die_cursor {
 	uint8_t addr_size;
 	uint8_t offset_size;
 	bool big_endian;
-	/* the DIE die__spec found last, its abbreviation and first value */
+	/* the DIE read last, its abbreviation and first value */
 	const void *last_die;
 	const struct abbrev_spec *last_spec;
 	const unsigned char *last_values;
@@ -214,17 +215,13 @@ void die__begin_unit(struct die_cursor *c, const struct dwarf_file *f,
 		     struct abbrev_cache *abbrevs, Dwarf_Off start,
 		     Dwarf_Off end, Dwarf_Die *cudie);
 
-/* Bytes of a value of @form, or -1 when it has no fixed size */
-int die__form_size(const struct die_cursor *c, unsigned int form);
-/* Past a value of @form at @p; NULL when unknown here or out of bounds */
-const unsigned char *die__form_skip(const struct die_cursor *c,
-				    unsigned int form, const unsigned char *p);
 /* A reference inside the unit of a fixed size (DW_FORM_ref1 .. ref8) */
 static inline bool die__form_is_ref(unsigned int form)
 {
 	return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
 	       form == DW_FORM_ref4 || form == DW_FORM_ref8;
 }
+
 /* Whether the unit offset @v names a place of the unit's DIEs */
 static inline bool die__in_unit(const struct die_cursor *c, uint64_t v)
 {
@@ -246,19 +243,13 @@ int die__has_children(struct die_cursor *c, Dwarf_Die *die);
 int die__child(struct die_cursor *c, Dwarf_Die *die, Dwarf_Die *out);
 /* dwarf_siblingof */
 int die__sibling(struct die_cursor *c, Dwarf_Die *die, Dwarf_Die *out);
-/*
- * Where @die's attributes end (its first child or next sibling begins),
- * with its tag and whether it has children; NULL when the cursor does
- * not read it.
- */
-const unsigned char *die__skip(struct die_cursor *c, Dwarf_Die *die, int *tag,
-			       bool *children);
 
 /*
  * The abbreviation of the DIE at @p, when its code takes one byte and the
- * cursor has learnt it for the unit already: a shortcut past die__skip
- * for the readers that go through many DIEs.  NULL: ask die__skip.  It
- * is good until the cursor learns another abbreviation (the specs move).
+ * cursor has learnt it for the unit already: a shortcut past the lookup
+ * of die__tag and die__sibling for the readers that go through many
+ * DIEs.  NULL: ask them.  It is good until the cursor learns another
+ * abbreviation (the specs move).
  */
 static inline const struct abbrev_spec *die__known(const struct die_cursor *c,
 						   const unsigned char *p)
@@ -302,7 +293,7 @@ enum die_walk_step {
 /* The body of @die: DIE_WALK_DIE, or _END when it has none, or _UNREAD */
 enum die_walk_step die__walk_begin(struct die_cursor *c, Dwarf_Die *die,
 				   struct die_walk *w);
-/* die__walk_next for a DIE die__known does not know */
+/* die__walk_next for a DIE die__known does not know: the long way */
 enum die_walk_step die__walk_slow(struct die_cursor *c, struct die_walk *w);
 
 /* The next DIE of the body, at w->depth, with w->tag and w->children */
