@@ -345,7 +345,7 @@ bool alt__follow(const struct dwarf_file *f, Dwarf_Attribute *a,
 	case DW_FORM_ref_sig8:
 		return false;
 	case DW_FORM_ref_sup4: case DW_FORM_ref_sup8:
-		off = fixed_read(a->valp, a->form == DW_FORM_ref_sup4 ? 4 : 8,
+		off = die__fixed_read(a->valp, a->form == DW_FORM_ref_sup4 ? 4 : 8,
 				 f->big_endian);
 		return f->alt && die_of_key(f, off | DIE_KEY_ALT, out);
 	default:

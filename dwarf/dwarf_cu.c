@@ -78,9 +78,7 @@ void cu_scratch__free(struct cu_scratch *s)
 	free(s->xvals);
 	free(s->aliases);
 	free(s->imports);
-	free(s->abbrevs.specs);
-	free(s->abbrevs.attrs);
-	free(s->abbrevs.kept);
+	abbrev_cache__free(&s->abbrevs);
 	shape_scratch__free(s->shape);
 	memset(s, 0, sizeof(*s));
 }
@@ -369,7 +367,7 @@ Dwarf_Off cu__target(struct cu_enc *e, struct die_attrs *da, enum attr_slot s)
 
 	if (!attrs__has(da, s))
 		return 0;
-	off = attrs__ref_off(e, da, s, &ok);
+	off = die__ref_attr(&e->cur, da, s, &ok);
 	if (ok)
 		return off;
 	return cu__ref_die(e, da, s, &target) ? key_of_die(e->file, &target) : 0;
@@ -476,10 +474,11 @@ int cu__visit(struct cu_enc *e, Dwarf_Die *die)
 	if (++e->visits > e->budget)
 		return cu__error(e, die, -EINVAL, "DIEs visited again and again: "
 				 "DW_AT_sibling leads back into the tree");
-	tag = attrs__tag(e, die);
+	tag = die__tag(&e->cur, die);
 
 	if (types__is_type_tag(tag)) {
-		if (e->file->want && !shape__wanted(e, die, tag))
+		if (e->plan->job == UNIT_ENCODE_DIES &&
+		    !shape__wanted(e, die, tag))
 			return 0;
 		return types__encode(e, die, tag);
 	}
@@ -510,23 +509,20 @@ int cu__visit_children(struct cu_enc *e, Dwarf_Die *die)
 	Dwarf_Die child;
 	int err = 0, r;
 
-	r = attrs__child(e, die, &child);
+	r = die__child(&e->cur, die, &child);
 	if (r)
 		return r < 0 ? cu__error(e, die, -EINVAL, "cannot read children: %s",
 					 dwarf_errmsg(-1)) : 0;
 	e->depth++;
 	do
 		err = cu__visit(e, &child);
-	while (!err && (r = attrs__sibling(e, &child, &child)) == 0);
+	while (!err && (r = die__sibling(&e->cur, &child, &child)) == 0);
 	e->depth--;
 	if (!err && r < 0)
 		err = cu__error(e, &child, -EINVAL, "cannot read the next DIE: %s",
 				dwarf_errmsg(-1));
 	return err;
 }
-
-/* A body nested deeper than this is walked whole with libdw */
-#define SCAN_MAX_DEPTH 64
 
 enum scan_act {
 	SCAN_NONE,	/* nothing to do, nor in its children */
@@ -576,57 +572,33 @@ static int cu_scan_push(struct cu_scratch *s, const void *addr,
 }
 
 /*
- * The body is read DIE by DIE from its bytes: abbreviation code, attribute
- * sizes, children or not, a null entry ending each level.  Most of a
- * kernel's DIEs are in function bodies (scopes, inlined calls, call sites,
- * locals), and walking them with libdw costs more than reading them so.
- * The DIEs found are pushed on the scratch stack (a nested function is
- * scanned while its parent's DIEs are being visited).
+ * The body is read from its bytes (die__walk_next).  The DIEs found are
+ * pushed on the scratch stack (a nested function is scanned while its
+ * parent's DIEs are being visited).
  */
 int cu__scan_body(struct cu_enc *e, Dwarf_Die *die, bool params,
 		  size_t *first)
 {
 	struct cu_scratch *s = e->s;
-	bool enter[SCAN_MAX_DEPTH + 1];
-	unsigned int depth = 1;
-	const unsigned char *p;
+	enum die_walk_step r;
 	enum scan_act act;
-	bool children;
-	Dwarf_Die d;
-	int tag, err = 0;
+	struct die_walk w;
+	int err = 0;
 
 	*first = s->nr_scan;
-	p = attrs__skip(e, die, &tag, &children);
-	if (!p)
-		return 1;
-	if (!children)
-		return 0;
-	enter[1] = true;
-	while (depth && !err) {
-		if (p >= e->unit_end) {
-			err = 1;
-			break;
-		}
-		if (!*p) {
-			p++;
-			depth--;
-			continue;
-		}
-		attrs__die_at(e, p, &d);
-		p = attrs__skip(e, &d, &tag, &children);
-		if (!p) {
-			err = 1;
-			break;
-		}
-		act = enter[depth] ? cu_scan_act(e, tag, depth, params) :
-		      SCAN_NONE;
+	r = die__walk_begin(&e->cur, die, &w);
+	if (r != DIE_WALK_DIE)
+		return r == DIE_WALK_END ? 0 : 1;
+	while (!err && (r = die__walk_next(&e->cur, &w)) == DIE_WALK_DIE) {
+		act = w.enter[w.depth] ?
+		      cu_scan_act(e, w.tag, w.depth, params) : SCAN_NONE;
 		if (act == SCAN_VISIT)
-			err = cu_scan_push(s, d.addr, depth);
-		if (!err && children && depth == SCAN_MAX_DEPTH)
+			err = cu_scan_push(s, w.addr, w.depth);
+		if (!err && w.children && !die__walk_down(&w, act == SCAN_ENTER))
 			err = 1;
-		else if (!err && children)
-			enter[++depth] = act == SCAN_ENTER;
 	}
+	if (!err && r != DIE_WALK_END)
+		err = 1;
 	if (err)
 		s->nr_scan = *first;
 	return err;
@@ -838,8 +810,8 @@ static int cu_visit_dies(struct cu_enc *e, const struct shape_dies *dies)
 
 		if (off >= e->end)
 			return -EINVAL;
-		if (e->unit_ptr)
-			attrs__die_at(e, e->unit_ptr + dies->offs[i], &die);
+		if (e->cur.ptr)
+			die__at(&e->cur, e->cur.ptr + dies->offs[i], &die);
 		else if (!dwarf_offdie(e->file->dbg, off, &die))
 			return -EINVAL;
 		err = cu__visit(e, &die);
@@ -848,12 +820,11 @@ static int cu_visit_dies(struct cu_enc *e, const struct shape_dies *dies)
 	return err;
 }
 
-static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
-		     Dwarf_Off next_off, Dwarf_Die *cudie,
-		     const struct shape_dies *dies, struct cu_scratch *s,
-		     struct cu_out *out)
+int cu__encode(const struct dwarf_file *f, const struct unit_plan *plan,
+	       Dwarf_Off off, Dwarf_Off next_off, Dwarf_Die *cudie,
+	       struct cu_scratch *s, struct cu_out *out)
 {
-	struct cu_enc e = { .file = f, .out = out, .s = s };
+	struct cu_enc e = { .file = f, .plan = plan, .out = out, .s = s };
 	int err;
 
 	cu_out__reset(out);
@@ -861,8 +832,9 @@ static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
 	if (!err) {
 		e.tab = out->tab;
 		e.clang = cu__is_clang(cudie);
-		attrs__begin_unit(&e, cudie);
-		err = dies ? cu_visit_dies(&e, dies) :
+		die__begin_unit(&e.cur, f, &s->abbrevs, off, next_off, cudie);
+		err = plan->job == UNIT_ENCODE_DIES ?
+		      cu_visit_dies(&e, plan->dies) :
 		      cu__visit_children(&e, cudie);
 	}
 	if (!err)
@@ -884,18 +856,4 @@ static int cu_encode(const struct dwarf_file *f, Dwarf_Off off,
 	cu_scratch__map_clear(s);
 	out->err = err;
 	return err;
-}
-
-int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
-	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out)
-{
-	return cu_encode(f, off, next_off, cudie, NULL, s, out);
-}
-
-int cu__encode_dies(const struct dwarf_file *f, Dwarf_Off off,
-		    Dwarf_Off next_off, Dwarf_Die *cudie,
-		    const struct shape_dies *dies, struct cu_scratch *s,
-		    struct cu_out *out)
-{
-	return cu_encode(f, off, next_off, cudie, dies, s, out);
 }

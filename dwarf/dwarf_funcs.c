@@ -322,7 +322,7 @@ static int fn_push_param(struct cu_enc *e, Dwarf_Die *die, int idx,
 	const char *name;
 	int err;
 
-	if (attrs__read_die(e, die, &da))
+	if (die__attrs(&e->cur, die, &da))
 		return cu__error(e, die, -EINVAL, "cannot read attributes: %s",
 				 dwarf_errmsg(-1));
 	err = util__ensure_cap((void **)&e->s->params, &e->s->params_cap,
@@ -425,7 +425,7 @@ static int fn_child(struct cu_enc *e, Dwarf_Die *child, struct fn_info *fi,
 		    int *idx)
 {
 	const char *value;
-	int tag = attrs__tag(e, child);
+	int tag = die__tag(&e->cur, child);
 
 	if (tag == DW_TAG_formal_parameter) {
 		if (fi->wanted)
@@ -449,12 +449,12 @@ static int fn_walk_children(struct cu_enc *e, Dwarf_Die *die,
 	Dwarf_Die child;
 	int idx = 0, err = 0;
 
-	if (!attrs__has_children(e, die) || attrs__child(e, die, &child))
+	if (!die__has_children(&e->cur, die) || die__child(&e->cur, die, &child))
 		return 0;
 	e->depth++;
 	do
 		err = fn_child(e, &child, fi, &idx);
-	while (!err && attrs__sibling(e, &child, &child) == 0);
+	while (!err && die__sibling(&e->cur, &child, &child) == 0);
 	e->depth--;
 	return err;
 }
@@ -475,7 +475,7 @@ static int fn_children(struct cu_enc *e, Dwarf_Die *die, struct fn_info *fi)
 	if (err)
 		return err == 1 ? fn_walk_children(e, die, fi) : err;
 	for (i = first; i < s->nr_scan && !err; i++) {
-		attrs__die_at(e, s->scan[i].addr, &d);
+		die__at(&e->cur, s->scan[i].addr, &d);
 		e->depth = top + s->scan[i].depth;
 		err = s->scan[i].depth == 1 ? fn_child(e, &d, fi, &idx) :
 		      cu__visit(e, &d);
@@ -546,7 +546,7 @@ int funcs__subprogram(struct cu_enc *e, Dwarf_Die *die)
 	struct die_attrs da;
 	int err;
 
-	if (attrs__read_die(e, die, &da))
+	if (die__attrs(&e->cur, die, &da))
 		return cu__error(e, die, -EINVAL, "cannot read attributes: %s",
 				 dwarf_errmsg(-1));
 	/* a declaration holds only parameters: no code, no types */

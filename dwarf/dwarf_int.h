@@ -5,9 +5,10 @@
  * Loading runs in two steps.  Each compilation unit is encoded on its own
  * into a small table whose type IDs are local to the CU (cu__encode, with
  * dwarf_types.c and dwarf_funcs.c).  A CU encoder reads only the shared
- * struct dwarf_file, which nobody writes while CUs are encoded, and writes
- * only its struct cu_out and its struct cu_scratch: CUs can be encoded in
- * any order, on any thread (dwarf_units.c).  Then the CU tables are
+ * struct dwarf_file, which nobody writes while CUs are encoded, and its
+ * struct unit_plan, and writes only its struct cu_out and its struct
+ * cu_scratch: CUs can be encoded in any order, on any thread
+ * (dwarf_units.c).  Then the CU tables are
  * appended to the output table in CU order (dwarf_merge.c), which is where
  * every choice that spans CUs is made: which FUNC a name gets, if any
  * (dwarf_fsel.c), a DATASEC per section, one warning per unsupported tag.
@@ -17,6 +18,10 @@
  * fields are name handles (see NAME_OTHER), not offsets in its string set.
  * Hashing every name twice, into the unit and then into the output, was
  * most of the cost of loading a kernel.
+ *
+ * The bytes of a unit's DIEs are read through the cursor of dwarf_die.h;
+ * the --min subset scan, which runs on each unit in place of its
+ * encoding, has dwarf_shape.h.
  */
 #ifndef BTFENC_DWARF_INT_H
 #define BTFENC_DWARF_INT_H
@@ -33,7 +38,9 @@
 #include <gelf.h>
 
 #include "btf_table.h"
+#include "dwarf_die.h"
 #include "dwarf_reader.h"
+#include "dwarf_shape.h"
 
 #ifndef DW_TAG_LLVM_annotation
 #define DW_TAG_LLVM_annotation 0x6000
@@ -104,6 +111,7 @@ struct file_range {
 	uint64_t size;
 };
 
+struct cu_enc;
 struct func_cand;
 struct dwarf_file;
 struct merge;
@@ -156,8 +164,6 @@ struct dwarf_file {
 	struct file_range *debug_relocs;	/* see pages__drop_debug_relocs */
 	size_t nr_debug_relocs;
 	func_select_fn select_func;
-	/* a --min reading some units: the type names it reaches (dwarf_shape.c) */
-	const struct shapes *want;
 	/* dwz's supplementary file (dwarf_alt.c), or NULL */
 	Dwarf *alt;
 	int alt_fd;
@@ -254,67 +260,7 @@ void pages__note_debug_relocs(struct dwarf_file *f, Elf *elf);
 /* Once libdwfl has applied them: release their pages, forget them */
 void pages__drop_debug_relocs(struct dwarf_file *f);
 
-/* The value of @n (1, 2, 4 or 8; else any up to 8) bytes at @p */
-static inline uint64_t fixed_read(const unsigned char *p, unsigned int n,
-				  bool big_endian)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	if (big_endian == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
-		/* the host's byte order: one load */
-		uint16_t v2;
-		uint32_t v4;
-
-		switch (n) {
-		case 1:
-			return p[0];
-		case 2:
-			memcpy(&v2, p, 2);
-			return v2;
-		case 4:
-			memcpy(&v4, p, 4);
-			return v4;
-		case 8:
-			memcpy(&v, p, 8);
-			return v;
-		}
-	}
-	for (i = 0; i < n; i++)
-		v = big_endian ? v << 8 | p[i] : v | (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-/* ---- attributes of one DIE, read in one pass ---- */
-
-enum attr_slot {
-	AS_NAME,
-	AS_TYPE,
-	AS_BYTE_SIZE,
-	AS_ENCODING,
-	AS_DECLARATION,
-	AS_EXTERNAL,
-	AS_MEMBER_LOCATION,
-	AS_DATA_BIT_OFFSET,
-	AS_BIT_OFFSET,
-	AS_BIT_SIZE,
-	AS_UPPER_BOUND,
-	AS_COUNT,
-	AS_CONST_VALUE,
-	AS_ABSTRACT_ORIGIN,
-	AS_SPECIFICATION,
-	AS_LOCATION,
-	AS_CALLING_CONVENTION,
-	AS_INLINE,
-	AS_NR,
-};
-
-struct die_attrs {
-	uint32_t mask;
-	Dwarf_Off die;		/* whose attributes, for messages */
-	const struct cu_enc *fast;	/* read by this unit's fast path */
-	Dwarf_Attribute a[AS_NR];
-};
+/* ---- attributes of one DIE, read in one pass by libdw (dwarf_attrs.c) ---- */
 
 int attrs__read(Dwarf_Die *die, struct die_attrs *da);
 
@@ -394,46 +340,6 @@ enum cu_warn_key {
  */
 #define NAME_OTHER	0x80000000u
 
-/* ---- a unit's type names and shapes (dwarf_shape.c) ---- */
-
-enum shape_cls {
-	SHAPE_COMPOSITE = 1,	/* struct, class, union */
-	SHAPE_ENUM = 3,
-	SHAPE_TYPEDEF = 4,
-	SHAPE_BASE = 5,
-};
-
-enum shape_flags {
-	SHAPE_DECL = 1 << 0,	/* a declaration */
-	SHAPE_UNION = 1 << 1,	/* a union's */
-	SHAPE_UNSURE = 1 << 2,	/* the shape could not be read whole */
-	SHAPE_ODD_INT = 1 << 3,	/* 'int', not a signed 4-byte int */
-	SHAPE_NESTED = 1 << 4,	/* a definition among a type's children */
-};
-
-/* A named type the scan took: a definition or a declaration */
-struct shape_ent {
-	uint64_t key;		/* shape__key(cls, the name's hash) */
-	uint64_t sig[2];	/* its shape */
-	const char *name;	/* libdw's */
-	uint32_t refs;		/* the keys its shape names, in shape_unit.refs */
-	uint32_t nr_refs;
-	uint32_t off;		/* its DIE's offset in the unit */
-	uint8_t cls;		/* enum shape_cls */
-	uint8_t flags;		/* enum shape_flags */
-};
-
-/* What scanning a unit found */
-struct shape_unit {
-	struct shape_ent *ents;
-	size_t nr_ents;
-	size_t ents_cap;
-	uint64_t *refs;
-	size_t nr_refs;
-	size_t refs_cap;
-	bool unsure;		/* the unit could not be scanned whole */
-};
-
 /* What encoding one CU leaves for the merge; owned by the caller */
 struct cu_out {
 	struct btf_table *tab;	/* local IDs from 1; NULL after an error */
@@ -460,56 +366,6 @@ struct cu_out {
 
 void cu_out__reset(struct cu_out *out);
 void cu_out__free(struct cu_out *out);
-
-/* An attribute of an abbreviation, as the fast path reads it */
-struct abbrev_attr {
-	uint16_t code;		/* DW_AT_* */
-	uint16_t form;		/* DW_FORM_* */
-	int8_t slot;		/* enum attr_slot, -1: not kept */
-	int8_t size;		/* bytes of its value, -1: it says */
-	uint16_t off;		/* where its value is, when the spec is fixed */
-	const void *implicit;	/* libdw's DW_FORM_implicit_const value */
-};
-
-/* An abbreviation of the unit being encoded, by code */
-struct abbrev_spec {
-	uint32_t gen;		/* valid when it is abbrev_cache.gen */
-	bool fast;		/* its DIEs are read by the fast path */
-	bool raw;		/* ... and by attrs__raw */
-	bool fixed;		/* ... at the same places in each DIE */
-	bool children;
-	int tag;
-	int32_t len;		/* bytes of its values, -1: they say */
-	Dwarf_Abbrev *abbrev;	/* libdw's, handed to its DIEs */
-	uint32_t first;		/* its first in abbrev_cache.attrs */
-	uint32_t nr;
-	uint32_t kept_first;	/* fixed: the attributes kept, in .kept */
-	uint32_t nr_kept;
-	/*
-	 * Where its (first) DW_AT_sibling is, a reference of sib_size bytes;
-	 * SIB_NONE: it has none; SIB_LIBDW: one this fast path does not read
-	 */
-	int32_t sib_off;
-	int8_t sib_size;
-	bool shape_ok;		/* shape_word is known (dwarf_shape.c) */
-	uint64_t shape_word;
-};
-
-#define SIB_NONE	(-1)
-#define SIB_LIBDW	(-2)
-
-/* The abbreviations of the unit being encoded (dwarf_attrs.c) */
-struct abbrev_cache {
-	struct abbrev_spec *specs;	/* by abbreviation code */
-	size_t specs_cap;
-	struct abbrev_attr *attrs;
-	size_t nr_attrs;
-	size_t attrs_cap;
-	struct abbrev_attr *kept;	/* copies, for fixed specs */
-	size_t nr_kept;
-	size_t kept_cap;
-	uint32_t gen;			/* bumped for each unit */
-};
 
 /* Scratch memory one worker reuses from CU to CU */
 struct cu_scratch {
@@ -561,87 +417,39 @@ void cu_scratch__map_clear(struct cu_scratch *s);
 /* Whether the unit of @cudie is clang's */
 bool cu__is_clang(Dwarf_Die *cudie);
 
-/*
- * dwarf_shape.c: scan the unit at @off (up to @next_off) for its named
- * types and their shapes, into out->shape; never fails (out->shape.unsure
- * says the scan could not read it whole).
- */
-void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
-		 Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out);
-void shape_scratch__free(struct shape_scratch *ss);
-uint64_t shape__key(int cls, uint64_t name_hash);
-
-/* Every unit's names and shapes, added in unit order */
-struct shapes;
-struct shapes *shapes__new(void);
-void shapes__free(struct shapes *g);
-void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out);
-/*
- * Which of the @nr_units units to read for @roots: @sel[i] for each,
- * res->subset true; res->subset false when every unit is to be read
- * (res->why says why).  0, or -ENOMEM.
- */
-int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
-		   size_t nr_roots, bool *sel, size_t nr_units,
-		   struct dwarf_subset *res);
-/*
- * After a subset select: for each unit read, the offsets (in the unit,
- * ascending) of the DIEs of the names assigned to it, which its walk
- * would encode (cu__encode_dies); *@out has @nr_units of them
- */
-struct shape_dies {
-	uint32_t *offs;
-	size_t nr;
-	size_t cap;
-};
-
-int shapes__dies(const struct shapes *g, size_t nr_units,
-		 struct shape_dies **out);
-int shape_dies_push(struct shape_dies *d, uint32_t off);
-void shape_dies__free(struct shape_dies *d, size_t nr_units);
-/*
- * After a subset select: note for each key the roots reach the offset (in
- * @offs, by unit index) of the unit read for it, for shape__wanted and
- * shape__elsewhere, which take @g as dwarf_file.want
- */
-void shapes__place(struct shapes *g, const uint64_t *offs, size_t nr_units);
-/*
- * Whether the walk of a unit of a subset encodes type DIE @die (of @tag)
- * when it meets it: a named type the roots reach.  Anything else is
- * encoded only if a type encoded refers to it.
- */
-bool shape__wanted(struct cu_enc *e, Dwarf_Die *die, int tag);
-/*
- * Whether the DIE at @off of the unit (a pointer's target, or behind its
- * modifiers) is a struct or union definition that another unit of the
- * subset is read for: then a pointer to it points to a FWD (which dedup
- * resolves to that unit's definition, the name having one shape); with
- * *@is_union.  1 or 0.
- */
-int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union);
-
 /* A DIE cu__scan_body found, to visit: where it is, its depth below the body */
 struct scan_item {
 	const void *addr;
 	unsigned int depth;
 };
 
+/* What is done with one unit (dwarf_units.c decides) */
+enum unit_job {
+	UNIT_ENCODE,		/* encode it: walk it whole */
+	UNIT_ENCODE_DIES,	/* encode some of it, for a --min subset */
+	UNIT_SCAN,		/* scan it for a --min subset (shape__scan) */
+};
+
+struct unit_plan {
+	enum unit_job job;
+	/*
+	 * UNIT_ENCODE_DIES: instead of walking the unit, visit the DIEs at
+	 * dies (offsets in the unit, in order), then encode what they refer
+	 * to, as the walk would with shape__wanted, which reads want: the
+	 * type names the roots reach and the unit read for each
+	 */
+	const struct shape_dies *dies;
+	const struct shapes *want;
+};
+
 /*
  * Encode the unit whose header is at @off and whose successor's header is
- * at @next_off.  Returns 0 or -errno; on error out->errmsg says why.
+ * at @next_off, as @plan says (UNIT_ENCODE or UNIT_ENCODE_DIES).  Returns
+ * 0 or -errno; on error out->errmsg says why.
  */
-int cu__encode(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
-	       Dwarf_Die *cudie, struct cu_scratch *s, struct cu_out *out);
-struct shape_dies;
-/*
- * cu__encode for a unit of a --min subset: instead of walking the unit,
- * visit the DIEs at @dies (offsets in the unit, in order), then encode
- * what they refer to, as the walk would with shape__wanted
- */
-int cu__encode_dies(const struct dwarf_file *f, Dwarf_Off off,
-		    Dwarf_Off next_off, Dwarf_Die *cudie,
-		    const struct shape_dies *dies, struct cu_scratch *s,
-		    struct cu_out *out);
+int cu__encode(const struct dwarf_file *f, const struct unit_plan *plan,
+	       Dwarf_Off off, Dwarf_Off next_off, Dwarf_Die *cudie,
+	       struct cu_scratch *s, struct cu_out *out);
 
 /* ---- inside one CU's encoding ---- */
 
@@ -682,6 +490,7 @@ struct decl_tag {
 
 struct cu_enc {
 	const struct dwarf_file *file;
+	const struct unit_plan *plan;
 	struct cu_out *out;
 	struct btf_table *tab;
 	struct cu_scratch *s;
@@ -697,85 +506,8 @@ struct cu_enc {
 	uint64_t budget;	/* ... and how many there may be */
 	int failed;		/* a reference could not be followed: -errno */
 	bool clang;		/* produced by clang */
-	/* for the fast path of dwarf_attrs.c; unit_ptr NULL: libdw only */
-	const unsigned char *unit_ptr;	/* the unit header, libdw's data */
-	const unsigned char *unit_end;
-	Dwarf_Off unit_len;	/* unit_end - unit_ptr */
-	Dwarf_CU *cu;
-	Dwarf_Off first_die;	/* the unit DIE's offset */
-	/* the DIE attrs_spec found last, its abbreviation and first value */
-	const void *last_die;
-	const struct abbrev_spec *last_spec;
-	const unsigned char *last_values;
-	unsigned int version;
-	uint8_t addr_size;
-	uint8_t offset_size;
-	bool big_endian;
+	struct die_cursor cur;	/* over the unit's bytes */
 };
-
-/*
- * dwarf_attrs.c: libdw's DIE reading, faster for the DIEs of the unit being
- * encoded; for any other DIE, or one the fast path cannot read, libdw's.
- * attrs__begin_unit once per unit first.
- */
-void attrs__begin_unit(struct cu_enc *e, Dwarf_Die *cudie);
-/* dwarf_tag */
-int attrs__tag(struct cu_enc *e, Dwarf_Die *die);
-/* attrs__read */
-int attrs__read_die(struct cu_enc *e, Dwarf_Die *die, struct die_attrs *da);
-/* dwarf_haschildren */
-int attrs__has_children(struct cu_enc *e, Dwarf_Die *die);
-/* dwarf_child */
-int attrs__child(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
-/* dwarf_siblingof */
-int attrs__sibling(struct cu_enc *e, Dwarf_Die *die, Dwarf_Die *out);
-/*
- * The attributes the encoder reads of a DIE of the unit being encoded,
- * read from its bytes in one step, when all are of the common forms: a
- * .debug_str name, a reference inside the unit, constants and flags.
- */
-struct raw_attrs {
-	uint32_t mask;		/* 1 << enum attr_slot: present */
-	int tag;
-	bool children;
-	/* where its next sibling is, if it has no children; NULL: ask */
-	const unsigned char *end;
-	/*
-	 * AS_NAME: its .debug_str offset (below dstr_size); AS_TYPE: the DIE
-	 * offset; a constant as attrs__udata gives it, a flag 0 or 1
-	 */
-	uint64_t v[AS_NR];
-};
-
-static inline bool raw__has(const struct raw_attrs *ra, enum attr_slot s)
-{
-	return ra->mask & (1u << s);
-}
-
-/*
- * @die's attributes in *@ra, true; false when they are not all of those
- * forms (or not quite in bounds): then read them the general way, which
- * says what is wrong.
- */
-bool attrs__raw(struct cu_enc *e, Dwarf_Die *die, struct raw_attrs *ra);
-/* attrs__sibling for @die, which attrs__raw read into @ra */
-int attrs__next(struct cu_enc *e, Dwarf_Die *die, const struct raw_attrs *ra,
-		Dwarf_Die *out);
-/* The DIE at @addr of the unit being encoded, as libdw would make it */
-void attrs__die_at(struct cu_enc *e, const void *addr, Dwarf_Die *out);
-/*
- * Where @die's attributes end (its first child or next sibling begins),
- * with its tag and whether it has children; NULL when the fast path does
- * not read it.
- */
-const unsigned char *attrs__skip(struct cu_enc *e, Dwarf_Die *die, int *tag,
-				 bool *children);
-/*
- * The DIE offset a reference to the unit's own DIEs gives, with *@ok;
- * *@ok false when the caller is to ask libdw (another form, out of bounds).
- */
-Dwarf_Off attrs__ref_off(struct cu_enc *e, struct die_attrs *da,
-			 enum attr_slot s, bool *ok);
 
 /* Any DIE in a scope that may hold types, functions or variables */
 int cu__visit(struct cu_enc *e, Dwarf_Die *die);

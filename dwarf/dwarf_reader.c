@@ -95,8 +95,8 @@ static Elf_Data *file_section_data(struct dwarf_file *f, const char *sname)
 /*
  * Where libdw's .debug_str data is, so that a name's pointer tells its
  * offset there (see cu__name).  Names are still correct without it, only
- * slower to merge.  And where its .debug_info data is, for the fast path
- * of dwarf_attrs.c, which checks that it is what libdw reads.
+ * slower to merge.  And where its .debug_info data is, for the DIE
+ * cursor (dwarf_die.c), which checks that it is what libdw reads.
  */
 static void file_find_dstr(struct dwarf_file *f)
 {

@@ -173,15 +173,15 @@ int cu__push_child_tags(struct cu_enc *e, Dwarf_Die *die, int component_idx)
 	const char *value;
 	int err = 0;
 
-	if (!e->file->decl_tags || !attrs__has_children(e, die) ||
-	    attrs__child(e, die, &child))
+	if (!e->file->decl_tags || !die__has_children(&e->cur, die) ||
+	    die__child(&e->cur, die, &child))
 		return 0;
 	do {
-		if (attrs__tag(e, &child) != DW_TAG_LLVM_annotation)
+		if (die__tag(&e->cur, &child) != DW_TAG_LLVM_annotation)
 			continue;
 		value = cu__annotation(&child, "btf_decl_tag");
 		if (value)
 			err = cu__push_tag(e, value, component_idx);
-	} while (!err && attrs__sibling(e, &child, &child) == 0);
+	} while (!err && die__sibling(&e->cur, &child, &child) == 0);
 	return err;
 }

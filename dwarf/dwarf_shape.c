@@ -1,59 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Shapes: which units a kernel's --min needs to read, and what of them.
- *
- * Minimizing looks up its candidates by name and walks what they refer
- * to, so of a whole kernel it needs the types the records' names reach.
- * Reading only some units gives the same output as reading all of them
- * when dedup makes the same classes of the types it needs either way.
- * That holds when every type name reached has one shape in the whole
- * kernel:
- *
- * - A key is a kind class and a name: struct, class and union together
- *   (a FWD whose name two of them share is not resolved), enum, typedef,
- *   base type.
- * - A definition's shape is everything the encoder reads of its DIE and of
- *   the DIEs below it (members, enumerators, subranges, parameters): tag,
- *   the attributes it reads, their form classes and values, children; a
- *   reference to a named type counts as its tag and name, a reference to
- *   an anonymous one as that type's shape (a pointer, an array, a
- *   prototype, an anonymous struct).  Each DIE's values are folded into a
- *   word, the words into a 128-bit hash; shapes are compared as hashes.
- *   The unit's producer, address size and DWARF version count too.  A
- *   type nested in a type is no part of its record (the walk takes it on
- *   its own, as the encoder's does).
- * - Scanning every unit (in parallel, merged in unit order) gives each key
- *   its shapes, its declarations, the keys its shape refers to, and the
- *   units that define it.
- * - The closure: the keys whose names are a record's (less "___flavor"),
- *   plus 'int' (the encoder's array index type), and every key their
- *   shapes refer to, transitively, through pointers too.
- * - If every key of the closure has a single shape (and, for a struct or
- *   union, declarations of the definition's kind; without definition,
- *   declarations of one shape; 'int' a signed 4-byte int), then the
- *   encoder gives every definition of a key the same records up to the
- *   keys they name, and so, key by key, dedup puts them all in one class
- *   and resolves every FWD of the name to it: in the whole kernel, and in
- *   any set of units holding a definition of each key (a declaration,
- *   where there is none).  Minimizing then reaches the same types with
- *   the same members, whatever their IDs, and emits them in the order it
- *   first reaches them (minimize/keep.c): the same bytes.
- * - Anything else (two shapes, a DIE the scan cannot read, a loop of
- *   anonymous types, a reference out of the unit) makes the key unsure,
- *   and an unsure key in the closure, or a unit the scan could not walk,
- *   means reading every unit, as without the scan.
- *
- * The units read cover the closure greedily: the unit defining the most
- * keys not yet covered, then the next, each key assigned to the unit that
- * covered it.  Keys a record's candidates could share (the same class and
- * essential name: "foo" and "foo___v2") mean reading every unit, since
- * such candidates are marked in ID order, which depends on where dedup
- * places their classes.  A unit read visits the DIEs of the names
- * assigned to it (shapes__dies, cu__encode_dies), with the types nested
- * in them that are (shape__wanted), and encodes what they refer to; a
- * pointer to a struct or union assigned to another unit points to a FWD
- * of it (shape__elsewhere), which dedup resolves to that unit's
- * definition, so a unit does not bring in everything its types point to.
+ * Scanning one unit for its named types and their shapes, for a --min
+ * subset (dwarf_shape.h says what shapes are and why they are enough).
  *
  * Speed: the scan reads about as many DIEs as encoding every unit did, but
  * on every thread, with little left for the one merging in unit order.
@@ -109,8 +57,8 @@ struct shape_node {
 /*
  * How to read the DIEs of an abbreviation whose values all have fixed
  * places, but for a name of DW_FORM_string (and that have no children,
- * nor DW_AT_sibling): sh_vals' work without asking dwarf_attrs.c for
- * each DIE
+ * nor DW_AT_sibling): sh_vals' work without asking the cursor for each
+ * DIE
  */
 #define LAY_CODES 128
 #define LAY_MAX 8
@@ -131,17 +79,6 @@ struct lay {
 	uint64_t word;		/* spec_word */
 };
 
-/* An abbreviation whose DIEs' values take the same bytes: for sh_body */
-struct skip {
-	uint32_t gen;		/* known for the unit of shape_scratch.gen */
-	int32_t len;		/* bytes of their values, -1: not fixed */
-	int tag;
-	bool children;
-	bool decl_known;	/* decl is known */
-	bool decl;		/* they have DW_AT_declaration */
-	bool sib;		/* they have DW_AT_sibling */
-};
-
 struct shape_scratch {
 	struct shape_node *nodes;
 	size_t nr_nodes;
@@ -158,7 +95,6 @@ struct shape_scratch {
 	struct name_slot *names;	/* NAME_CACHE of them */
 	uint32_t gen;		/* bumped for each unit */
 	struct lay lays[LAY_CODES];	/* by one-byte abbreviation code */
-	struct skip skips[LAY_CODES];	/* likewise, for sh_body */
 };
 
 /* The hash of a .debug_str name, by its offset + 1 */
@@ -330,11 +266,10 @@ static inline void cur_push(struct scan *sc, uint64_t key)
 	ss->cur[ss->nr_cur++] = key;
 }
 
+/* A reference relative to the unit, which die__ref_attr reads */
 static bool form_ref(unsigned int form)
 {
-	return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
-	       form == DW_FORM_ref4 || form == DW_FORM_ref8 ||
-	       form == DW_FORM_ref_udata;
+	return die__form_is_ref(form) || form == DW_FORM_ref_udata;
 }
 
 /*
@@ -403,6 +338,16 @@ static uint64_t name_hash(const char *name, size_t len)
 	return h_avalanche(h.a ^ h.b);
 }
 
+int shape__tag_cls(int tag)
+{
+	return norm_cls(tag_norm(tag));
+}
+
+uint64_t shape__name_key(int cls, const char *name)
+{
+	return shape__key(cls, name_hash(name, strlen(name)));
+}
+
 /* name_hash of the .debug_str name at @off, cached */
 static uint64_t strp_hash(struct scan *sc, uint64_t off)
 {
@@ -457,10 +402,10 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 	int s, ch;
 	bool ok;
 
-	if (attrs__read_die(&sc->e, die, &da))
+	if (die__attrs(&sc->e.cur, die, &da))
 		return false;
-	dv->tag = attrs__tag(&sc->e, die);
-	ch = attrs__has_children(&sc->e, die);
+	dv->tag = die__tag(&sc->e.cur, die);
+	ch = die__has_children(&sc->e.cur, die);
 	if (dv->tag <= 0 || ch < 0)
 		return false;
 	dv->children = ch;
@@ -482,7 +427,7 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 		switch (form) {
 		case DW_FORM_ref1: case DW_FORM_ref2: case DW_FORM_ref4:
 		case DW_FORM_ref8: case DW_FORM_ref_udata:
-			dv->v[s] = attrs__ref_off(&sc->e, &da, s, &ok);
+			dv->v[s] = die__ref_attr(&sc->e.cur, &da, s, &ok);
 			if (!ok)
 				return false;
 			break;
@@ -519,8 +464,8 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 			return false;
 	}
 	/* an abbreviation's DIEs all have its slots, of its forms */
-	if (da.fast && sc->e.last_die == die->addr)
-		spec = (struct abbrev_spec *)sc->e.last_spec;
+	if (da.fast && sc->e.cur.last_die == die->addr)
+		spec = (struct abbrev_spec *)sc->e.cur.last_spec;
 	if (spec && spec->shape_ok) {
 		dv->word = spec->shape_word;
 	} else {
@@ -536,7 +481,7 @@ static bool dvals_general(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 }
 
 /* What the encoder reads of @die; false if unsure */
-/* dvals_read of the DIE attrs__raw just read into @ra */
+/* dvals_read of the DIE die__raw just read into @ra */
 static void dvals_raw(struct scan *sc, const struct raw_attrs *ra,
 		      struct dvals *dv)
 {
@@ -545,11 +490,11 @@ static void dvals_raw(struct scan *sc, const struct raw_attrs *ra,
 	uint32_t i, m;
 	int s;
 
-	spec = (struct abbrev_spec *)sc->e.last_spec;
+	spec = (struct abbrev_spec *)sc->e.cur.last_spec;
 	dv->tag = ra->tag;
 	dv->children = ra->children;
 	dv->mask = ra->mask;
-	aa = spec->nr ? sc->e.s->abbrevs.attrs + spec->first : NULL;
+	aa = spec->nr ? sc->e.cur.abbrevs->attrs + spec->first : NULL;
 	for (i = 0; i < spec->nr; i++, aa++)
 		if (aa->slot >= 0)
 			dv->form[aa->slot] = aa->form;
@@ -575,7 +520,7 @@ static bool dvals_read(struct scan *sc, Dwarf_Die *die, struct dvals *dv)
 {
 	struct raw_attrs ra;
 
-	if (!attrs__raw(&sc->e, die, &ra))
+	if (!die__raw(&sc->e.cur, die, &ra))
 		return dvals_general(sc, die, dv);
 	dvals_raw(sc, &ra, dv);
 	return true;
@@ -619,22 +564,17 @@ static void sh_vals(struct scan *sc, Dwarf_Die *die, const struct dvals *dv,
 		sh_children(sc, die, h, depth + 1);
 }
 
-/* An SLEB128 at @p (libdw's DW_FORM_implicit_const), as formudata has it */
-static bool sleb_value(const unsigned char *p, uint64_t *v)
+/* The value of a DW_FORM_implicit_const, as dwarf_formudata has it */
+static bool lay_implicit(const struct abbrev_attr *aa, uint64_t *v)
 {
-	unsigned int shift = 0, i;
-	uint64_t r = 0;
+	const unsigned char *p = aa->implicit;
+	int64_t sv;
 
-	for (i = 0; i < 10; i++, shift += 7) {
-		r |= (uint64_t)(p[i] & 0x7f) << shift;
-		if (!(p[i] & 0x80)) {
-			if (shift + 7 < 64 && (p[i] & 0x40))
-				r |= ~(uint64_t)0 << (shift + 7);
-			*v = r;
-			return true;
-		}
-	}
-	return false;
+	/* libdw has checked it ends inside its abbreviation */
+	if (!p || !die__sleb(p, p + DIE_LEB_MAX, &sv))
+		return false;
+	*v = (uint64_t)sv;
+	return true;
 }
 
 /*
@@ -645,7 +585,7 @@ static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
 		      unsigned int code)
 {
 	const struct abbrev_attr *aa = spec->nr ?
-		sc->e.s->abbrevs.attrs + spec->first : NULL;
+		sc->e.cur.abbrevs->attrs + spec->first : NULL;
 	struct lay *l = &sc->ss->lays[code];
 	uint16_t form[AS_NR] = { 0 };
 	uint32_t i, j, at = 0, mask = 0;
@@ -697,8 +637,7 @@ static void lay_learn(struct scan *sc, const struct abbrev_spec *spec,
 			l->past[j] = l->str;
 			l->form[j] = aa->form;
 			l->imp[j] = 0;
-			if (imp && (!aa->implicit ||
-				    !sleb_value(aa->implicit, &l->imp[j])))
+			if (imp && !lay_implicit(aa, &l->imp[j]))
 				return;
 			l->nr++;
 			mask |= 1u << aa->slot;
@@ -722,7 +661,7 @@ static const unsigned char *lay_mix(struct scan *sc, const struct lay *l,
 				    const unsigned char *vals, struct h128 *h,
 				    int depth)
 {
-	const unsigned char *past = vals, *end = sc->e.unit_end, *nul;
+	const unsigned char *past = vals, *end = sc->e.cur.end, *nul;
 	uint64_t v, d = l->word;
 	uint32_t i;
 
@@ -738,9 +677,9 @@ static const unsigned char *lay_mix(struct scan *sc, const struct lay *l,
 	if (l->len - l->pre > end - past || l->len > end - vals)
 		return NULL;
 	for (i = 0; i < l->nr; i++) {
-		v = l->size[i] ? fixed_read((l->past[i] ? past : vals) +
+		v = l->size[i] ? die__fixed_read((l->past[i] ? past : vals) +
 					    l->off[i], l->size[i],
-					    sc->e.big_endian) : l->imp[i];
+					    sc->e.cur.big_endian) : l->imp[i];
 		switch (l->slot[i]) {
 		case AS_NAME:
 			if (v >= sc->e.file->dstr_size)
@@ -748,8 +687,7 @@ static const unsigned char *lay_mix(struct scan *sc, const struct lay *l,
 			d = d_add(d, strp_hash(sc, v));
 			break;
 		case AS_TYPE:
-			if (v >= sc->e.unit_len ||
-			    sc->e.start + v < sc->e.first_die)
+			if (!die__in_unit(&sc->e.cur, v))
 				return NULL;
 			d = d_add(d, sh_ref(sc, sc->e.start + v, depth + 1));
 			break;
@@ -776,27 +714,27 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 		sc->bad = true;
 		return;
 	}
-	r = attrs__child(&sc->e, die, &child);
+	r = die__child(&sc->e.cur, die, &child);
 	while (!r) {
 		const unsigned char *p = child.addr, *q;
 		const struct lay *l = &sc->ss->lays[*p & (LAY_CODES - 1)];
 
 		/* the first DIE of a code in the unit: learn its layout */
 		if (*p < LAY_CODES && l->gen != sc->ss->gen &&
-		    attrs__tag(&sc->e, &child) > 0 &&
-		    sc->e.last_die == child.addr)
-			lay_learn(sc, sc->e.last_spec, *p);
+		    die__tag(&sc->e.cur, &child) > 0 &&
+		    sc->e.cur.last_die == child.addr)
+			lay_learn(sc, sc->e.cur.last_spec, *p);
 		if (*p < LAY_CODES && l->gen == sc->ss->gen && l->ok &&
 		    (q = lay_mix(sc, l, p + 1, h, depth))) {
-			if (q < sc->e.unit_end && *q < 0x80) {
+			if (q < sc->e.cur.end && *q < 0x80) {
 				if (!*q) {
 					r = 1;
 					break;
 				}
-				attrs__die_at(&sc->e, q, &child);
+				die__at(&sc->e.cur, q, &child);
 				continue;
 			}
-			r = attrs__sibling(&sc->e, &child, &child);
+			r = die__sibling(&sc->e.cur, &child, &child);
 			continue;
 		}
 		if (!dvals_read(sc, &child, &dv)) {
@@ -813,11 +751,11 @@ static void sh_children(struct scan *sc, Dwarf_Die *die, struct h128 *h,
 			sh_set(sc, off, SH_NESTED);
 			if (tag_norm(dv.tag) && (dv.mask & (1u << AS_NAME)))
 				sh_pend(sc, off);
-			r = attrs__sibling(&sc->e, &child, &child);
+			r = die__sibling(&sc->e.cur, &child, &child);
 			continue;
 		}
 		sh_vals(sc, &child, &dv, h, depth);
-		r = attrs__sibling(&sc->e, &child, &child);
+		r = die__sibling(&sc->e.cur, &child, &child);
 	}
 	if (r < 0)
 		sc->bad = true;
@@ -883,9 +821,9 @@ static uint64_t sh_ref(struct scan *sc, Dwarf_Off off, int depth)
 	memset(sh_node(sc, idx), 0, sizeof(struct shape_node));
 	sh_node(sc, idx)->state = NODE_BUSY;
 	sh_set(sc, off, idx + 1);
-	attrs__die_at(&sc->e, sc->e.unit_ptr + (off - sc->e.start), &d);
+	die__at(&sc->e.cur, sc->e.cur.ptr + (off - sc->e.start), &d);
 	/* of a named type only the tag and name count: no more is read */
-	if (attrs__raw(&sc->e, &d, &ra)) {
+	if (die__raw(&sc->e.cur, &d, &ra)) {
 		if (tag_norm(ra.tag) && (ra.mask & (1u << AS_NAME))) {
 			dv.tag = ra.tag;
 			dv.mask = 1u << AS_NAME;
@@ -1017,7 +955,6 @@ static bool sh_type(struct scan *sc, Dwarf_Die *die)
 static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level);
 static bool sh_walk_tag(struct scan *sc, Dwarf_Die *die, int tag,
 			unsigned int level);
-static void sh_skip_learn(struct scan *sc, Dwarf_Die *die, int tag);
 
 static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 			     unsigned int level)
@@ -1027,49 +964,33 @@ static bool sh_walk_children(struct scan *sc, Dwarf_Die *die,
 
 	if (level > SHAPE_MAX_DEPTH)
 		return false;
-	r = attrs__child(&sc->e, die, &child);
+	r = die__child(&sc->e.cur, die, &child);
 	while (!r) {
 		const unsigned char *p = child.addr, *q;
-		const struct skip *sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
+		const struct abbrev_spec *sk = die__known(&sc->e.cur, p);
 
 		/*
 		 * A DIE without children nor DW_AT_sibling, of a fixed size:
-		 * its next sibling follows it, as attrs__sibling finds
+		 * its next sibling follows it, as die__sibling finds
 		 */
-		if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->len >= 0 &&
-		    !sk->children && !sk->sib && sk->len < sc->e.unit_end - p) {
+		if (sk && sk->len >= 0 && !sk->children &&
+		    sk->sib_off == SIB_NONE && sk->len < sc->e.cur.end - p) {
+			/* the walk may learn codes, which moves the specs */
+			q = p + 1 + sk->len;
 			if (!sh_walk_tag(sc, &child, sk->tag, level + 1))
 				return false;
-			q = p + 1 + sk->len;
-			if (q < sc->e.unit_end && *q < 0x80) {
+			if (q < sc->e.cur.end && *q < 0x80) {
 				if (!*q)
 					return true;
-				attrs__die_at(&sc->e, q, &child);
+				die__at(&sc->e.cur, q, &child);
 				continue;
 			}
 		} else if (!sh_walk(sc, &child, level + 1)) {
 			return false;
 		}
-		r = attrs__sibling(&sc->e, &child, &child);
+		r = die__sibling(&sc->e.cur, &child, &child);
 	}
 	return r > 0;
-}
-
-/* Note @die's abbreviation in the skip cache, if not there yet */
-static void sh_skip_learn(struct scan *sc, Dwarf_Die *die, int tag)
-{
-	const unsigned char *p = die->addr;
-	struct skip *sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
-
-	if (*p >= LAY_CODES || sk->gen == sc->ss->gen ||
-	    !sc->e.last_spec || sc->e.last_die != die->addr)
-		return;
-	sk->gen = sc->ss->gen;
-	sk->len = sc->e.last_spec->len;
-	sk->tag = tag;
-	sk->children = sc->e.last_spec->children;
-	sk->sib = sc->e.last_spec->sib_off != SIB_NONE;
-	sk->decl_known = false;
 }
 
 /*
@@ -1078,26 +999,15 @@ static void sh_skip_learn(struct scan *sc, Dwarf_Die *die, int tag)
  */
 static bool sh_is_decl(struct scan *sc, Dwarf_Die *die)
 {
-	const unsigned char *p = die->addr;
+	const struct abbrev_spec *spec = die__known(&sc->e.cur, die->addr);
 	struct die_attrs da;
-	struct skip *sk;
-	bool decl;
 
-	/* having the attribute is the abbreviation's: known once per code */
-	sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
-	if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->decl_known)
-		return sk->decl;
-	decl = !attrs__read_die(&sc->e, die, &da) &&
+	/* having the attribute is the abbreviation's */
+	if (spec)
+		return spec->decl;
+	return !die__attrs(&sc->e.cur, die, &da) &&
 	       attrs__has(&da, AS_DECLARATION);
-	if (*p < LAY_CODES && sk->gen == sc->ss->gen) {
-		sk->decl = decl;
-		sk->decl_known = true;
-	}
-	return decl;
 }
-
-/* Deeper function bodies are walked with libdw's help */
-#define BODY_MAX_DEPTH 64
 
 static bool sh_enters(int tag)
 {
@@ -1106,66 +1016,43 @@ static bool sh_enters(int tag)
 }
 
 /*
- * A function body, read DIE by DIE from its bytes as cu__scan_body does:
- * the type DIEs in its scopes (and nested functions' scopes) are taken.
+ * A function body, read from its bytes as cu__scan_body reads it: the
+ * type DIEs in its scopes (and nested functions' scopes) are taken.
  * When a DIE is not read so, the body is walked the other way.
  */
 static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 {
-	bool enter[BODY_MAX_DEPTH + 1], children;
-	unsigned int depth = 1;
-	const unsigned char *p;
+	enum die_walk_step r;
+	struct die_walk w;
 	Dwarf_Die d;
-	int tag;
 
-	p = attrs__skip(&sc->e, die, &tag, &children);
-	if (!p)
+	r = die__walk_begin(&sc->e.cur, die, &w);
+	if (r == DIE_WALK_UNREAD)
 		return sh_walk_children(sc, die, level);
-	if (!children)
-		return true;
-	enter[1] = true;
-	while (depth) {
-		const unsigned char *at = p;
-		struct skip *sk;
+	while (r != DIE_WALK_END) {
 		bool in = false;
 
-		if (p >= sc->e.unit_end)
+		r = die__walk_next(&sc->e.cur, &w);
+		if (r == DIE_WALK_PAST_END)
 			return false;
-		if (!*p) {
-			p++;
-			depth--;
-			continue;
-		}
-		sk = &sc->ss->skips[*p & (LAY_CODES - 1)];
-		if (*p < LAY_CODES && sk->gen == sc->ss->gen && sk->len >= 0 &&
-		    sk->len < sc->e.unit_end - p) {
-			tag = sk->tag;
-			children = sk->children;
-			p += 1 + sk->len;
-		} else {
-			attrs__die_at(&sc->e, at, &d);
-			p = attrs__skip(&sc->e, &d, &tag, &children);
-			if (!p)
-				return sh_walk_children(sc, die, level);
-			sh_skip_learn(sc, &d, tag);
-		}
-		if (enter[depth]) {
-			if (tag_norm(tag)) {
-				attrs__die_at(&sc->e, at, &d);
+		if (r == DIE_WALK_UNREAD)
+			return sh_walk_children(sc, die, level);
+		if (r == DIE_WALK_END)
+			break;
+		if (w.enter[w.depth]) {
+			if (tag_norm(w.tag)) {
+				die__at(&sc->e.cur, w.addr, &d);
 				if (!sh_type(sc, &d))
 					return false;
-			} else if (tag == DW_TAG_subprogram) {
-				attrs__die_at(&sc->e, at, &d);
+			} else if (w.tag == DW_TAG_subprogram) {
+				die__at(&sc->e.cur, w.addr, &d);
 				in = !sh_is_decl(sc, &d);
 			} else {
-				in = sh_enters(tag);
+				in = sh_enters(w.tag);
 			}
 		}
-		if (children) {
-			if (depth == BODY_MAX_DEPTH)
-				return sh_walk_children(sc, die, level);
-			enter[++depth] = in;
-		}
+		if (w.children && !die__walk_down(&w, in))
+			return sh_walk_children(sc, die, level);
 	}
 	return true;
 }
@@ -1173,10 +1060,7 @@ static bool sh_body(struct scan *sc, Dwarf_Die *die, unsigned int level)
 /* The walk: where the encoder's walk looks for types */
 static bool sh_walk(struct scan *sc, Dwarf_Die *die, unsigned int level)
 {
-	int tag = attrs__tag(&sc->e, die);
-
-	sh_skip_learn(sc, die, tag);
-	return sh_walk_tag(sc, die, tag, level);
+	return sh_walk_tag(sc, die, die__tag(&sc->e.cur, die), level);
 }
 
 /* sh_walk for @die of @tag */
@@ -1211,7 +1095,7 @@ static bool sh_pending(struct scan *sc)
 		off = ss->pending[--ss->nr_pending];
 		if (sh_get(sc, off) & SH_REG)
 			continue;
-		attrs__die_at(&sc->e, sc->e.unit_ptr + (off - sc->e.start), &d);
+		die__at(&sc->e.cur, sc->e.cur.ptr + (off - sc->e.start), &d);
 		if (!sh_type(sc, &d))
 			return false;
 	}
@@ -1263,13 +1147,13 @@ void shape__scan(const struct dwarf_file *f, Dwarf_Off off, Dwarf_Off next_off,
 	sc.e.s = s;
 	ok = sh_prepare(&sc, off, next_off);
 	if (ok) {
-		attrs__begin_unit(&sc.e, cudie);
-		ok = sc.e.unit_ptr != NULL;
+		die__begin_unit(&sc.e.cur, f, &s->abbrevs, off, next_off, cudie);
+		ok = sc.e.cur.ptr != NULL;
 	}
 	if (ok) {
 		sc.mode = (uint64_t)cu__is_clang(cudie) << 40 |
-			  (uint64_t)sc.e.addr_size << 32 | sc.e.offset_size << 8 |
-			  sc.e.version;
+			  (uint64_t)sc.e.cur.addr_size << 32 | sc.e.cur.offset_size << 8 |
+			  sc.e.cur.version;
 		ok = sh_walk_children(&sc, cudie, 1) && sh_pending(&sc);
 	}
 	if (!ok || sc.nomem)
@@ -1293,597 +1177,3 @@ void shape_scratch__free(struct shape_scratch *ss)
 	free(ss);
 }
 
-/* ---- the whole file: keys, the closure, the units to read ---- */
-
-enum key_flags {
-	KEY_DEF = 1 << 0,	/* it has a definition */
-	KEY_TWO = 1 << 1,	/* definitions of two shapes */
-	KEY_ODD_INT = 1 << 3,
-	KEY_DECL_STRUCT = 1 << 4,
-	KEY_DECL_UNION = 1 << 5,
-	KEY_DEF_UNION = 1 << 6,
-	KEY_DECL = 1 << 7,	/* it has a declaration */
-	KEY_TWO_DECLS = 1 << 8,	/* declarations of two shapes */
-	KEY_REACHED = 1 << 9,
-	KEY_NESTED = 1 << 10,	/* a definition nested in a type */
-	KEY_TOP = 1 << 11,	/* a definition that is not */
-};
-
-struct shape_key {
-	uint64_t key;
-	uint64_t sig[2];
-	uint64_t decl_sig[2];
-	const char *name;
-	uint32_t first_def;	/* units */
-	uint32_t first_any;
-	uint32_t first_any_off;	/* the DIE there, in the unit */
-	uint32_t refs;		/* in shapes.refs: its first definition's */
-	uint32_t nr_refs;
-	uint32_t assigned;	/* the unit read for it, once selected */
-	uint64_t unit_off;	/* its offset (shapes__place) */
-	uint16_t flags;
-	uint8_t cls;
-};
-
-/* A unit that defines a key */
-struct key_unit {
-	uint32_t key;		/* index in shapes.keys */
-	uint32_t unit;
-	uint32_t off;		/* the DIE's offset in the unit */
-};
-
-struct shapes {
-	struct shape_key *keys;
-	size_t nr_keys;
-	size_t keys_cap;
-	uint32_t *slots;	/* open addressing: key index + 1 */
-	size_t nr_slots;	/* a power of two */
-	uint64_t *refs;
-	size_t nr_refs;
-	size_t refs_cap;
-	struct key_unit *defs;	/* every definition, in unit order */
-	size_t nr_defs;
-	size_t defs_cap;
-	bool unsure;		/* a unit could not be scanned */
-	const char *odd;	/* a type the scan could not read, if any */
-	bool nomem;
-};
-
-struct shapes *shapes__new(void)
-{
-	return calloc(1, sizeof(struct shapes));
-}
-
-void shapes__free(struct shapes *g)
-{
-	if (!g)
-		return;
-	free(g->keys);
-	free(g->slots);
-	free(g->refs);
-	free(g->defs);
-	free(g);
-}
-
-static bool shapes_grow(struct shapes *g)
-{
-	size_t n = g->nr_slots ? g->nr_slots * 2 : 1 << 16, i, j;
-	uint32_t *slots = calloc(n, sizeof(*slots));
-
-	if (!slots)
-		return false;
-	for (i = 0; i < g->nr_keys; i++) {
-		for (j = g->keys[i].key & (n - 1); slots[j]; j = (j + 1) & (n - 1))
-			;
-		slots[j] = i + 1;
-	}
-	free(g->slots);
-	g->slots = slots;
-	g->nr_slots = n;
-	return true;
-}
-
-/* The index of @key, or -1 if it is not known */
-static long shapes_find(const struct shapes *g, uint64_t key)
-{
-	size_t j, mask = g->nr_slots - 1;
-
-	if (!g->nr_slots)
-		return -1;
-	for (j = key & mask; g->slots[j]; j = (j + 1) & mask)
-		if (g->keys[g->slots[j] - 1].key == key)
-			return g->slots[j] - 1;
-	return -1;
-}
-
-static struct shape_key *shapes_get(struct shapes *g, uint64_t key, bool *is_new)
-{
-	size_t j, mask;
-	long at = shapes_find(g, key);
-
-	*is_new = at < 0;
-	if (at >= 0)
-		return &g->keys[at];
-	if ((g->nr_keys + 1) * 2 > g->nr_slots && !shapes_grow(g))
-		return NULL;
-	if (util__ensure_cap((void **)&g->keys, &g->keys_cap, sizeof(*g->keys),
-			     g->nr_keys + 1))
-		return NULL;
-	mask = g->nr_slots - 1;
-	for (j = key & mask; g->slots[j]; j = (j + 1) & mask)
-		;
-	g->slots[j] = g->nr_keys + 1;
-	memset(&g->keys[g->nr_keys], 0, sizeof(*g->keys));
-	g->keys[g->nr_keys].key = key;
-	return &g->keys[g->nr_keys++];
-}
-
-void shapes__add_unit(struct shapes *g, uint32_t unit, const struct cu_out *out)
-{
-	const struct shape_unit *u = &out->shape;
-	const struct shape_ent *ent;
-	struct shape_key *k;
-	bool is_new;
-	size_t i;
-
-	if (u->unsure)
-		g->unsure = true;
-	for (i = 0; i < u->nr_ents && !g->nomem; i++) {
-		ent = &u->ents[i];
-		k = shapes_get(g, ent->key, &is_new);
-		if (!k) {
-			g->nomem = true;
-			break;
-		}
-		if (is_new) {
-			k->name = ent->name;
-			k->cls = ent->cls;
-			k->first_any = unit;
-			k->first_any_off = ent->off;
-		}
-		if ((ent->flags & SHAPE_UNSURE) && !g->odd)
-			g->odd = k->name;
-		if (ent->flags & SHAPE_DECL) {
-			if (ent->cls == SHAPE_COMPOSITE)
-				k->flags |= ent->flags & SHAPE_UNION ?
-					    KEY_DECL_UNION : KEY_DECL_STRUCT;
-			if (!(k->flags & KEY_DECL)) {
-				k->flags |= KEY_DECL;
-				k->decl_sig[0] = ent->sig[0];
-				k->decl_sig[1] = ent->sig[1];
-			} else if (k->decl_sig[0] != ent->sig[0] ||
-				   k->decl_sig[1] != ent->sig[1]) {
-				k->flags |= KEY_TWO_DECLS;
-			}
-			continue;
-		}
-		if (ent->flags & SHAPE_ODD_INT)
-			k->flags |= KEY_ODD_INT;
-		if (ent->flags & SHAPE_UNION)
-			k->flags |= KEY_DEF_UNION;
-		/*
-		 * A definition nested in a type is encoded with it, or when
-		 * something refers to it: no unit is read for it
-		 */
-		if (ent->flags & SHAPE_NESTED) {
-			k->flags |= KEY_NESTED;
-		} else if (util__ensure_cap((void **)&g->defs, &g->defs_cap,
-					    sizeof(*g->defs), g->nr_defs + 1)) {
-			g->nomem = true;
-			break;
-		} else {
-			g->defs[g->nr_defs].key = k - g->keys;
-			g->defs[g->nr_defs].off = ent->off;
-			g->defs[g->nr_defs++].unit = unit;
-			k->flags |= KEY_TOP;
-		}
-		if (k->flags & KEY_DEF) {
-			if (k->sig[0] != ent->sig[0] || k->sig[1] != ent->sig[1])
-				k->flags |= KEY_TWO;
-			continue;
-		}
-		k->flags |= KEY_DEF;
-		k->sig[0] = ent->sig[0];
-		k->sig[1] = ent->sig[1];
-		k->first_def = unit;
-		k->refs = g->nr_refs;
-		k->nr_refs = 0;
-		if (!ent->nr_refs)
-			continue;
-		if (util__ensure_cap((void **)&g->refs, &g->refs_cap,
-				     sizeof(*g->refs), g->nr_refs + ent->nr_refs)) {
-			g->nomem = true;
-			break;
-		}
-		memcpy(g->refs + g->nr_refs, u->refs + ent->refs,
-		       ent->nr_refs * sizeof(*g->refs));
-		k->refs = g->nr_refs;
-		k->nr_refs = ent->nr_refs;
-		g->nr_refs += ent->nr_refs;
-	}
-}
-
-/* Why key @k keeps the subset from being read, or NULL */
-static const char *key_problem(const struct shape_key *k)
-{
-	if (k->flags & KEY_TWO)
-		return "definitions of more than one shape";
-	if (k->flags & KEY_ODD_INT)
-		return "not a signed 4-byte int";
-	if ((k->flags & KEY_NESTED) && !(k->flags & KEY_TOP))
-		return "definitions only inside other types";
-	/* with no definition, declarations stay apart by their shape */
-	if (!(k->flags & KEY_DEF) && (k->flags & KEY_TWO_DECLS))
-		return "declarations of more than one shape";
-	if ((k->flags & KEY_DECL_STRUCT) && (k->flags & KEY_DECL_UNION))
-		return "declarations as a struct and as a union";
-	if ((k->flags & KEY_DEF) &&
-	    (k->flags & (KEY_DECL_STRUCT | KEY_DECL_UNION)) &&
-	    !!(k->flags & KEY_DEF_UNION) != !!(k->flags & KEY_DECL_UNION))
-		return "a declaration of another kind than its definition";
-	return NULL;
-}
-
-static const char *cls_word(int cls)
-{
-	switch (cls) {
-	case SHAPE_COMPOSITE: return "struct/union";
-	case SHAPE_ENUM: return "enum";
-	case SHAPE_TYPEDEF: return "typedef";
-	default: return "base type";
-	}
-}
-
-/* Reached keys, ordered by class and essential name (see find_rivals) */
-static const struct shapes *rival_g;
-
-static int rival_cmp(const void *pa, const void *pb)
-{
-	const struct shape_key *a = &rival_g->keys[*(const uint32_t *)pa];
-	const struct shape_key *b = &rival_g->keys[*(const uint32_t *)pb];
-	size_t la = btf__essential_len(a->name);
-	size_t lb = btf__essential_len(b->name);
-	int c;
-
-	if (a->cls != b->cls)
-		return a->cls < b->cls ? -1 : 1;
-	c = memcmp(a->name, b->name, la < lb ? la : lb);
-	if (c || la == lb)
-		return c;
-	return la < lb ? -1 : 1;
-}
-
-/*
- * Two reached keys that could be candidates of one record: the same
- * class and essential name ("foo" and "foo___v2").  A record's candidates
- * are marked in ID order, and where dedup places a class depends on where
- * its name first occurs in the whole input (a FWD too): every unit is
- * read then.  *@a and *@b: the first such pair; false if none.
- */
-static int find_rivals(struct shapes *g, uint32_t *a, uint32_t *b, bool *found)
-{
-	uint32_t *r = malloc((g->nr_keys + 1) * sizeof(*r));
-	size_t i, n = 0;
-
-	*found = false;
-	if (!r)
-		return -ENOMEM;
-	for (i = 0; i < g->nr_keys; i++)
-		if (g->keys[i].flags & KEY_REACHED)
-			r[n++] = i;
-	rival_g = g;
-	qsort(r, n, sizeof(*r), rival_cmp);
-	for (i = 0; i + 1 < n && !*found; i++)
-		if (!rival_cmp(&r[i], &r[i + 1])) {
-			*a = r[i];
-			*b = r[i + 1];
-			*found = true;
-		}
-	free(r);
-	return 0;
-}
-
-/*
- * The units to read: one defining each reached key (the first naming it,
- * for a key without a definition), as few as a greedy cover finds: the
- * unit defining the most keys not yet covered, lowest first on a tie.
- * Each key is assigned to the unit that covered it.
- */
-static int cover(struct shapes *g, bool *sel, size_t nr_units)
-{
-	uint32_t *count = calloc(nr_units + 1, sizeof(*count));
-	uint32_t *by_key = malloc((g->nr_defs + 1) * sizeof(*by_key));
-	uint32_t *key_first = calloc(g->nr_keys + 1, sizeof(*key_first));
-	uint32_t *unit_first = calloc(nr_units + 1, sizeof(*unit_first));
-	bool *covered = calloc(g->nr_keys + 1, sizeof(*covered));
-	struct shape_key *k;
-	size_t i, j, u, best;
-	int err = -ENOMEM;
-
-	if (!count || !by_key || !key_first || !unit_first || !covered)
-		goto out;
-	/* the definitions by key (g->defs is by unit already) */
-	for (i = 0; i < g->nr_defs; i++)
-		key_first[g->defs[i].key + 1]++;
-	for (i = 0; i < g->nr_keys; i++)
-		key_first[i + 1] += key_first[i];
-	for (i = 0; i < g->nr_defs; i++)
-		by_key[key_first[g->defs[i].key]++] = g->defs[i].unit;
-	for (i = g->nr_keys; i > 0; i--)
-		key_first[i] = key_first[i - 1];
-	key_first[0] = 0;
-	for (i = 0; i < g->nr_defs; i++)
-		unit_first[g->defs[i].unit + 1] = i + 1;
-	for (u = 1; u <= nr_units; u++)
-		if (unit_first[u] < unit_first[u - 1])
-			unit_first[u] = unit_first[u - 1];
-	/* what must be read: a key without definition */
-	for (i = 0; i < g->nr_keys; i++) {
-		k = &g->keys[i];
-		k->assigned = UINT32_MAX;
-		if ((k->flags & (KEY_REACHED | KEY_DEF)) == KEY_REACHED) {
-			sel[k->first_any] = true;
-			k->assigned = k->first_any;
-		}
-	}
-	for (i = 0; i < g->nr_defs; i++) {
-		k = &g->keys[g->defs[i].key];
-		if ((k->flags & KEY_REACHED) && sel[g->defs[i].unit] &&
-		    !covered[g->defs[i].key]) {
-			covered[g->defs[i].key] = true;
-			k->assigned = g->defs[i].unit;
-		}
-	}
-	for (i = 0; i < g->nr_defs; i++)
-		if ((g->keys[g->defs[i].key].flags & KEY_REACHED) &&
-		    !covered[g->defs[i].key])
-			count[g->defs[i].unit]++;
-	for (;;) {
-		for (u = 0, best = nr_units; u < nr_units; u++)
-			if (count[u] && (best == nr_units || count[u] > count[best]))
-				best = u;
-		if (best == nr_units)
-			break;
-		sel[best] = true;
-		/* its keys are covered: the other units count them no more */
-		for (i = best ? unit_first[best] : 0; i < unit_first[best + 1]; i++) {
-			uint32_t key = g->defs[i].key;
-
-			if (!(g->keys[key].flags & KEY_REACHED) || covered[key])
-				continue;
-			covered[key] = true;
-			g->keys[key].assigned = best;
-			for (j = key_first[key]; j < key_first[key + 1]; j++)
-				count[by_key[j]]--;
-		}
-	}
-	err = 0;
-out:
-	free(count);
-	free(by_key);
-	free(key_first);
-	free(unit_first);
-	free(covered);
-	return err;
-}
-
-int shapes__select(struct shapes *g, const struct dwarf_type_name *roots,
-		   size_t nr_roots, bool *sel, size_t nr_units,
-		   struct dwarf_subset *res)
-{
-	uint32_t *work = NULL, ra, rb;
-	size_t nr_work = 0, i, j, len, n;
-	bool rivals;
-	const char *problem = NULL;
-	struct shape_key *k;
-	long at;
-
-	memset(res, 0, sizeof(*res));
-	if (g->nomem)
-		return -ENOMEM;
-	/*
-	 * What the scan cannot read, the encoder may refuse: whatever the
-	 * records reach, read every unit, which says what is wrong if it is
-	 */
-	if (g->unsure) {
-		snprintf(res->why, sizeof(res->why),
-			 "a unit the scan could not read whole");
-		return 0;
-	}
-	if (g->odd) {
-		snprintf(res->why, sizeof(res->why),
-			 "the scan could not read type '%s' whole", g->odd);
-		return 0;
-	}
-	work = malloc((g->nr_keys + 1) * sizeof(*work));
-	if (!work)
-		return -ENOMEM;
-	/* the roots: keys of a record's name, any kind, any flavor */
-	for (i = 0; i < g->nr_keys; i++) {
-		k = &g->keys[i];
-		len = btf__essential_len(k->name);
-		for (j = 0; j < nr_roots; j++)
-			if (roots[j].len == len &&
-			    !memcmp(roots[j].name, k->name, len))
-				break;
-		if (j < nr_roots || (k->cls == SHAPE_BASE && !strcmp(k->name, "int"))) {
-			k->flags |= KEY_REACHED;
-			work[nr_work++] = i;
-		}
-	}
-	while (nr_work && !problem) {
-		k = &g->keys[work[--nr_work]];
-		problem = key_problem(k);
-		if (problem)
-			break;
-		res->closure++;
-		for (j = 0; j < k->nr_refs; j++) {
-			at = shapes_find(g, g->refs[k->refs + j]);
-			if (at < 0) {
-				problem = "a reference to a type the scan did not take";
-				break;
-			}
-			if (!(g->keys[at].flags & KEY_REACHED)) {
-				g->keys[at].flags |= KEY_REACHED;
-				work[nr_work++] = at;
-			}
-		}
-	}
-	free(work);
-	if (problem) {
-		snprintf(res->why, sizeof(res->why), "%s '%s' has %s",
-			 cls_word(k->cls), k->name, problem);
-		return 0;
-	}
-	if (find_rivals(g, &ra, &rb, &rivals))
-		return -ENOMEM;
-	if (rivals) {
-		snprintf(res->why, sizeof(res->why),
-			 "'%s' and '%s' could be candidates of one record",
-			 g->keys[ra].name, g->keys[rb].name);
-		return 0;
-	}
-	memset(sel, 0, nr_units * sizeof(*sel));
-	if (cover(g, sel, nr_units))
-		return -ENOMEM;
-	for (i = n = 0; i < nr_units; i++)
-		n += sel[i];
-	res->subset = true;
-	res->units = n;
-	res->keys = g->nr_keys;
-	return 0;
-}
-
-/* ---- the reached keys, for the walk of the units read ---- */
-
-void shapes__place(struct shapes *g, const uint64_t *offs, size_t nr_units)
-{
-	size_t i;
-
-	for (i = 0; i < g->nr_keys; i++) {
-		struct shape_key *k = &g->keys[i];
-
-		k->unit_off = (k->flags & KEY_REACHED) && k->assigned < nr_units ?
-			      offs[k->assigned] : UINT64_MAX;
-	}
-}
-
-/* Whether @key is reached, and the offset of its unit in *@unit */
-static bool shapes_reached(const struct shapes *g, uint64_t key,
-			   uint64_t *unit)
-{
-	long at = shapes_find(g, key);
-
-	if (at < 0 || !(g->keys[at].flags & KEY_REACHED))
-		return false;
-	*unit = g->keys[at].unit_off;
-	return true;
-}
-
-/* The key of named type DIE @die of @tag; false if it has none */
-static bool die_key(struct cu_enc *e, Dwarf_Die *die, int tag, uint64_t *key,
-		    bool *decl)
-{
-	struct die_attrs da;
-	const char *name;
-	int norm = tag_norm(tag);
-
-	if (!norm || attrs__read_die(e, die, &da))
-		return false;
-	name = attrs__str(&da, AS_NAME);
-	if (!name)
-		return false;
-	*decl = attrs__udata(&da, AS_DECLARATION, 0) != 0;
-	*key = shape__key(norm_cls(norm), name_hash(name, strlen(name)));
-	return true;
-}
-
-bool shape__wanted(struct cu_enc *e, Dwarf_Die *die, int tag)
-{
-	uint64_t key, unit;
-	bool decl;
-
-	if (!die_key(e, die, tag, &key, &decl))
-		return false;
-	return shapes_reached(e->file->want, key, &unit) && unit == e->start;
-}
-
-int shape__elsewhere(struct cu_enc *e, Dwarf_Off off, bool *is_union)
-{
-	uint64_t key, unit;
-	Dwarf_Die die;
-	bool decl;
-	int tag;
-
-	attrs__die_at(e, e->unit_ptr + (off - e->start), &die);
-	tag = attrs__tag(e, &die);
-	if (tag != DW_TAG_structure_type && tag != DW_TAG_class_type &&
-	    tag != DW_TAG_union_type)
-		return 0;
-	if (!die_key(e, &die, tag, &key, &decl) || decl ||
-	    !shapes_reached(e->file->want, key, &unit) || unit == e->start)
-		return 0;
-	*is_union = tag == DW_TAG_union_type;
-	return 1;
-}
-
-/* ---- what each unit read encodes ---- */
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-int shapes__dies(const struct shapes *g, size_t nr_units,
-		 struct shape_dies **out)
-{
-	struct shape_dies *d = calloc(nr_units + 1, sizeof(*d));
-	const struct shape_key *k;
-	size_t i, u;
-	int err = 0;
-
-	if (!d)
-		return -ENOMEM;
-	for (i = 0; i < g->nr_defs && !err; i++) {
-		k = &g->keys[g->defs[i].key];
-		if ((k->flags & KEY_REACHED) && k->assigned == g->defs[i].unit)
-			err = shape_dies_push(&d[g->defs[i].unit], g->defs[i].off);
-	}
-	for (i = 0; i < g->nr_keys && !err; i++) {
-		k = &g->keys[i];
-		if ((k->flags & (KEY_REACHED | KEY_TOP)) == KEY_REACHED &&
-		    k->assigned < nr_units)
-			err = shape_dies_push(&d[k->assigned], k->first_any_off);
-	}
-	for (u = 0; u < nr_units; u++)
-		if (d[u].nr > 1)
-			qsort(d[u].offs, d[u].nr, sizeof(*d[u].offs), cmp_u32);
-	if (err) {
-		shape_dies__free(d, nr_units);
-		return err;
-	}
-	*out = d;
-	return 0;
-}
-
-int shape_dies_push(struct shape_dies *d, uint32_t off)
-{
-	if (util__ensure_cap((void **)&d->offs, &d->cap, sizeof(*d->offs),
-			     d->nr + 1))
-		return -ENOMEM;
-	d->offs[d->nr++] = off;
-	return 0;
-}
-
-void shape_dies__free(struct shape_dies *d, size_t nr_units)
-{
-	size_t u;
-
-	if (!d)
-		return;
-	for (u = 0; u < nr_units; u++)
-		free(d[u].offs);
-	free(d);
-}

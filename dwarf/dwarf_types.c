@@ -53,13 +53,13 @@ static int type_fail(struct cu_enc *e, Dwarf_Die *die, int err)
 static int type_read_attrs(struct cu_enc *e, Dwarf_Die *die,
 			   struct die_attrs *da)
 {
-	if (attrs__read_die(e, die, da))
+	if (die__attrs(&e->cur, die, da))
 		return cu__error(e, die, -EINVAL, "cannot read attributes: %s",
 				 dwarf_errmsg(-1));
 	return 0;
 }
 
-/* The name attrs__raw read, or NULL */
+/* The name die__raw read, or NULL */
 static const char *type_raw_name(struct cu_enc *e, const struct raw_attrs *ra)
 {
 	return raw__has(ra, AS_NAME) ? e->file->dstr + ra->v[AS_NAME] : NULL;
@@ -71,7 +71,7 @@ struct type_vals {
 	uint64_t byte_size;
 	uint64_t declaration;
 	uint64_t const_value;
-	bool raw;		/* attrs__raw read them ... */
+	bool raw;		/* die__raw read them ... */
 	Dwarf_Off raw_type;	/* ... and DW_AT_type's target, 0: none */
 	struct die_attrs da;	/* else libdw's attributes */
 };
@@ -82,7 +82,7 @@ static uint64_t raw_or_0(const struct raw_attrs *ra, enum attr_slot s)
 }
 
 /*
- * @die's values, by attrs__raw when it reads them, else through libdw's
+ * @die's values, by die__raw when it reads them, else through libdw's
  * attributes.  0 or -EINVAL, with an error recorded.
  */
 static inline __attribute__((always_inline)) int
@@ -91,7 +91,7 @@ type_vals(struct cu_enc *e, Dwarf_Die *die, struct type_vals *tv)
 	struct raw_attrs ra;
 	struct die_attrs *da = &tv->da;
 
-	tv->raw = attrs__raw(e, die, &ra);
+	tv->raw = die__raw(&e->cur, die, &ra);
 	if (tv->raw) {
 		tv->name = type_raw_name(e, &ra);
 		tv->raw_type = raw_or_0(&ra, AS_TYPE);
@@ -223,18 +223,18 @@ static int type_pointer_tags(struct cu_enc *e, Dwarf_Die *die, size_t *n)
 	int err = 0;
 
 	*n = 0;
-	if (!e->file->type_tags || !attrs__has_children(e, die) ||
-	    attrs__child(e, die, &child))
+	if (!e->file->type_tags || !die__has_children(&e->cur, die) ||
+	    die__child(&e->cur, die, &child))
 		return 0;
 	do {
-		if (attrs__tag(e, &child) != DW_TAG_LLVM_annotation)
+		if (die__tag(&e->cur, &child) != DW_TAG_LLVM_annotation)
 			continue;
 		value = cu__annotation(&child, "btf_type_tag");
 		if (!value)
 			continue;
 		err = cu__push_tag(e, value, 0);
 		(*n)++;
-	} while (!err && attrs__sibling(e, &child, &child) == 0);
+	} while (!err && die__sibling(&e->cur, &child, &child) == 0);
 	return err;
 }
 
@@ -260,15 +260,15 @@ static int type_ptr_fwd(struct cu_enc *e, Dwarf_Off target, uint32_t *out)
 	int tag, id;
 
 	for (;;) {
-		if (!target || !e->unit_ptr || target < e->start ||
+		if (!target || !e->cur.ptr || target < e->start ||
 		    target >= e->end)
 			return 0;
-		attrs__die_at(e, e->unit_ptr + (target - e->start), &d);
-		tag = attrs__tag(e, &d);
+		die__at(&e->cur, e->cur.ptr + (target - e->start), &d);
+		tag = die__tag(&e->cur, &d);
 		if (tag != DW_TAG_const_type && tag != DW_TAG_volatile_type &&
 		    tag != DW_TAG_restrict_type)
 			break;
-		if (n == PTR_FWD_MODS || attrs__read_die(e, &d, &da))
+		if (n == PTR_FWD_MODS || die__attrs(&e->cur, &d, &da))
 			return 0;
 		kinds[n++] = tag == DW_TAG_const_type ? BTF_KIND_CONST :
 			     tag == DW_TAG_volatile_type ? BTF_KIND_VOLATILE :
@@ -276,7 +276,7 @@ static int type_ptr_fwd(struct cu_enc *e, Dwarf_Off target, uint32_t *out)
 		target = cu__target(e, &da, AS_TYPE);
 	}
 	if (!shape__elsewhere(e, target, &is_union) ||
-	    attrs__read_die(e, &d, &da) || !attrs__str(&da, AS_NAME))
+	    die__attrs(&e->cur, &d, &da) || !attrs__str(&da, AS_NAME))
 		return 0;
 	if (cu__name(e, attrs__str(&da, AS_NAME), &name))
 		return -ENOMEM;
@@ -325,7 +325,7 @@ static int type_pointer(struct cu_enc *e, Dwarf_Die *die)
 		last = ret;
 	}
 	e->nr_tags = from;
-	if (e->file->want) {
+	if (e->plan->job == UNIT_ENCODE_DIES) {
 		uint32_t fwd;
 
 		ret = type_ptr_fwd(e, type_target(e, &tv), &fwd);
@@ -371,7 +371,7 @@ static uint32_t type_subrange_len(struct cu_enc *e, Dwarf_Die *die)
 	struct die_attrs da;
 	Dwarf_Word v;
 
-	if (attrs__read_die(e, die, &da))
+	if (die__attrs(&e->cur, die, &da))
 		return 0;
 	/* a bound that is not a constant (a VLA) counts as 0, like flexible */
 	if (attrs__has(&da, AS_UPPER_BOUND))
@@ -439,9 +439,9 @@ static int type_array_dims(struct cu_enc *e, Dwarf_Die *die, int *first,
 	int id, err;
 
 	*first = *last = 0;
-	if (attrs__has_children(e, die) && !attrs__child(e, die, &child)) {
+	if (die__has_children(&e->cur, die) && !die__child(&e->cur, die, &child)) {
 		do {
-			if (attrs__tag(e, &child) != DW_TAG_subrange_type)
+			if (die__tag(&e->cur, &child) != DW_TAG_subrange_type)
 				continue;
 			n = type_subrange_len(e, &child);
 			if (flat) {
@@ -458,7 +458,7 @@ static int type_array_dims(struct cu_enc *e, Dwarf_Die *die, int *first,
 			else
 				*first = id;
 			*last = id;
-		} while (attrs__sibling(e, &child, &child) == 0);
+		} while (die__sibling(&e->cur, &child, &child) == 0);
 	}
 	if (*first)
 		return 0;
@@ -557,7 +557,7 @@ static int member_bit_offset(struct cu_enc *e, Dwarf_Die *die,
 }
 
 /*
- * type_member for a member attrs__raw reads, without children (so without
+ * type_member for a member die__raw reads, without children (so without
  * decl tags) and with DWARF 5's bitfield offset if it is a bitfield: true
  * with *@err, else false and nothing done.  What the general path would
  * refuse it leaves to that path, to say why.
@@ -688,11 +688,11 @@ static int type_read_members(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 	bool raw;
 
 	*n = 0;
-	if (!attrs__has_children(e, die) || attrs__child(e, die, &child))
+	if (!die__has_children(&e->cur, die) || die__child(&e->cur, die, &child))
 		return 0;
 	do {
-		raw = attrs__raw(e, &child, &ra);
-		tag = raw ? ra.tag : attrs__tag(e, &child);
+		raw = die__raw(&e->cur, &child, &ra);
+		tag = raw ? ra.tag : die__tag(&e->cur, &child);
 		if (tag == DW_TAG_member || tag == DW_TAG_inheritance) {
 			err = type_member(e, &child, raw ? &ra : NULL, in_union,
 					  idx++, n);
@@ -703,8 +703,8 @@ static int type_read_members(struct cu_enc *e, Dwarf_Die *die, bool in_union,
 		} else {
 			*nested = true;
 		}
-	} while (!err && (raw ? attrs__next(e, &child, &ra, &child) :
-			  attrs__sibling(e, &child, &child)) == 0);
+	} while (!err && (raw ? die__next(&e->cur, &child, &ra, &child) :
+			  die__sibling(&e->cur, &child, &child)) == 0);
 	return err < 0 && !e->out->errmsg ? type_fail(e, die, err) : err;
 }
 
@@ -714,15 +714,15 @@ static int type_nested(struct cu_enc *e, Dwarf_Die *die)
 	Dwarf_Die child;
 	int err = 0, tag;
 
-	if (attrs__child(e, die, &child))
+	if (die__child(&e->cur, die, &child))
 		return 0;
 	e->depth++;
 	do {
-		tag = attrs__tag(e, &child);
+		tag = die__tag(&e->cur, &child);
 		if (tag != DW_TAG_member && tag != DW_TAG_inheritance &&
 		    tag != DW_TAG_LLVM_annotation)
 			err = cu__visit(e, &child);
-	} while (!err && attrs__sibling(e, &child, &child) == 0);
+	} while (!err && die__sibling(&e->cur, &child, &child) == 0);
 	e->depth--;
 	return err;
 }
@@ -857,11 +857,11 @@ static int type_enum(struct cu_enc *e, Dwarf_Die *die)
 		size = 4;
 	is64 = size > 4 && e->file->enum64;
 	rec__start(e, is64 ? BTF_KIND_ENUM64 : BTF_KIND_ENUM, name, size);
-	if (attrs__has_children(e, die) && !attrs__child(e, die, &child)) {
+	if (die__has_children(&e->cur, die) && !die__child(&e->cur, die, &child)) {
 		do {
-			if (attrs__tag(e, &child) == DW_TAG_enumerator)
+			if (die__tag(&e->cur, &child) == DW_TAG_enumerator)
 				err = type_enum_value(e, &child, is64, &neg);
-		} while (!err && attrs__sibling(e, &child, &child) == 0);
+		} while (!err && die__sibling(&e->cur, &child, &child) == 0);
 	}
 	if (err)
 		return err < 0 && !e->out->errmsg ? type_fail(e, die, err) : err;
@@ -886,10 +886,10 @@ static int type_read_params(struct cu_enc *e, Dwarf_Die *die, bool *varargs,
 	Dwarf_Die child;
 	int err = 0, tag;
 
-	if (!attrs__has_children(e, die) || attrs__child(e, die, &child))
+	if (!die__has_children(&e->cur, die) || die__child(&e->cur, die, &child))
 		return 0;
 	do {
-		tag = attrs__tag(e, &child);
+		tag = die__tag(&e->cur, &child);
 		if (tag == DW_TAG_unspecified_parameters) {
 			*varargs = true;
 		} else if (tag == DW_TAG_formal_parameter) {
@@ -907,7 +907,7 @@ static int type_read_params(struct cu_enc *e, Dwarf_Die *die, bool *varargs,
 		} else if (tag != DW_TAG_LLVM_annotation) {
 			*nested = true;
 		}
-	} while (!err && attrs__sibling(e, &child, &child) == 0);
+	} while (!err && die__sibling(&e->cur, &child, &child) == 0);
 	return err ? type_fail(e, die, err) : 0;
 }
 

@@ -61,8 +61,9 @@ struct loader {
 	void *progress_ctx;
 	void (*unit_merged)(void *ctx);
 	void *unit_merged_ctx;
-	struct shapes *shapes;		/* scanning (dwarf_shape.c), not encoding */
-	struct shape_dies *dies;	/* a subset: what each unit encodes */
+	enum unit_job job;		/* what is done with each unit */
+	struct shapes *shapes;		/* UNIT_SCAN fills it, _ENCODE_DIES reads it */
+	struct shape_dies *dies;	/* UNIT_ENCODE_DIES: each unit's DIEs */
 };
 
 struct pool {
@@ -252,7 +253,7 @@ static int unit_merge(struct loader *l, size_t i, const struct cu_out *out)
 	if (out->loclists_end > l->loclists_end)
 		l->loclists_end = out->loclists_end;
 	pages__release(&l->loclists, l->loclists_end);
-	if (l->shapes) {
+	if (l->job == UNIT_SCAN) {
 		if (l->units[i].encode)
 			shapes__add_unit(l->shapes, i, out);
 		return 0;
@@ -268,15 +269,17 @@ static int unit_merge(struct loader *l, size_t i, const struct cu_out *out)
 static void unit_encode(const struct loader *l, struct unit *u,
 			struct cu_scratch *s, struct cu_out *out)
 {
+	struct unit_plan plan = { .job = l->job, .want = l->shapes };
+
 	if (!u->encode)
 		return;
-	if (l->shapes)
+	if (l->job == UNIT_SCAN) {
 		shape__scan(l->f, u->off, u->next, &u->cudie, s, out);
-	else if (l->dies)
-		cu__encode_dies(l->f, u->off, u->next, &u->cudie,
-				&l->dies[u - l->units], s, out);
-	else
-		cu__encode(l->f, u->off, u->next, &u->cudie, s, out);
+		return;
+	}
+	if (l->job == UNIT_ENCODE_DIES)
+		plan.dies = &l->dies[u - l->units];
+	cu__encode(l->f, &plan, u->off, u->next, &u->cudie, s, out);
 }
 
 static int units_serial(struct loader *l)
@@ -421,11 +424,11 @@ static int units_run(struct loader *l, int nr_threads)
 
 /*
  * --min of a kernel: scan every unit for its type names and shapes, then
- * leave only the units to read marked for encoding (dwarf_shape.c).
+ * leave only the units to read marked for encoding (dwarf_shape.c), with
+ * l->job UNIT_ENCODE_DIES when they are a subset
  */
 static int units_subset(struct loader *l, int nr_threads,
-			const struct dwarf_reader_opts *opts,
-			struct shapes **want)
+			const struct dwarf_reader_opts *opts)
 {
 	struct dwarf_subset local, *res = opts->subset ? opts->subset : &local;
 	struct timespec t0, t1;
@@ -434,6 +437,7 @@ static int units_subset(struct loader *l, int nr_threads,
 	int err = -ENOMEM;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	l->job = UNIT_SCAN;
 	l->shapes = shapes__new();
 	if (l->shapes && sel)
 		err = units_run(l, nr_threads);
@@ -451,12 +455,12 @@ static int units_subset(struct loader *l, int nr_threads,
 		err = offs ? shapes__dies(l->shapes, l->nr_units, &l->dies) :
 		      -ENOMEM;
 	}
-	/* kept for the units read; l->shapes says the scan is on */
-	if (!err && res->subset)
-		*want = l->shapes;
-	else
+	/* kept for the units read */
+	l->job = !err && res->subset ? UNIT_ENCODE_DIES : UNIT_ENCODE;
+	if (l->job == UNIT_ENCODE) {
 		shapes__free(l->shapes);
-	l->shapes = NULL;
+		l->shapes = NULL;
+	}
 	for (i = 0; !err && i < l->nr_units; i++) {
 		total += l->units[i].encode;
 		if (res->subset)
@@ -479,8 +483,7 @@ static int units_subset(struct loader *l, int nr_threads,
 int units__load(struct dwarf_file *f, struct merge *m,
 		const struct dwarf_reader_opts *opts)
 {
-	struct loader l = { .f = f, .m = m };
-	struct shapes *want = NULL;
+	struct loader l = { .f = f, .m = m, .job = UNIT_ENCODE };
 	int nr_threads = opts ? opts->nr_threads : 1;
 	int err;
 
@@ -494,12 +497,10 @@ int units__load(struct dwarf_file *f, struct merge *m,
 	/* the scan reads each unit alone: not units that share DIEs (dwz) */
 	if (!err && f->types_only && opts && opts->min_roots &&
 	    !f->has_partial && !f->alt)
-		err = units_subset(&l, nr_threads, opts, &want);
-	f->want = want;
+		err = units_subset(&l, nr_threads, opts);
 	if (!err)
 		err = units_run(&l, nr_threads);
-	f->want = NULL;
-	shapes__free(want);
+	shapes__free(l.shapes);
 	shape_dies__free(l.dies, l.nr_units);
 	free(l.units);
 	return err;
