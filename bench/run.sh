@@ -137,7 +137,9 @@ else
 fi
 have_min=false
 if $have_btfenc; then
-	if "$BTFENC" --help 2>&1 | grep -q -e '--min'; then
+	# the whole help first: grep -q stops reading at its match, and the
+	# rest of a help longer than a pipe write would fail under pipefail
+	if grep -q -e '--min' <<<"$("$BTFENC" --help 2>&1)"; then
 		have_min=true
 	else
 		say "btfenc --help does not list --min: the --min row is not run"
