@@ -28,6 +28,7 @@ struct batch {
 	char *dir;
 	char *hub;		/* DISTRO/VERSION */
 	char *hub_arch;		/* ARCH of raw BTF inputs, or NULL */
+	char *hub_root;		/* --btfhub-tree: inputs' ROOT, or NULL */
 	char *manifest;		/* DIR/manifest.json */
 	bool gzip;
 	struct batch_entry *entries;
@@ -81,14 +82,26 @@ static int batch_set_hub(struct batch *b, const char *btfhub)
 
 static int manifest_load(struct batch *b);
 
-struct batch *batch__new(const char *dir, const char *btfhub, bool gzip)
+struct batch *batch__new(const char *dir, const char *btfhub,
+			  const char *hub_root, bool gzip)
 {
 	struct batch *b = calloc(1, sizeof(*b));
 	int err = -ENOMEM;
+	size_t n;
 
 	if (!b)
 		return NULL;
 	b->gzip = gzip;
+	if (hub_root) {
+		/* ROOT/ and ROOT name the same tree */
+		for (n = strlen(hub_root); n > 1 && hub_root[n - 1] == '/'; n--)
+			;
+		b->hub_root = strndup(hub_root, n);
+		if (!b->hub_root) {
+			free(b);
+			return NULL;
+		}
+	}
 	b->dir = strdup(dir);
 	if (b->dir && asprintf(&b->manifest, "%s/manifest.json", dir) < 0)
 		b->manifest = NULL;
@@ -117,6 +130,7 @@ void batch__free(struct batch *b)
 	free(b->entries);
 	free(b->hub);
 	free(b->hub_arch);
+	free(b->hub_root);
 	free(b->manifest);
 	free(b->dir);
 	free(b);
@@ -295,22 +309,61 @@ static int kernel_identity(struct batch *b, const char *input, const char *path,
 	return err;
 }
 
+/*
+ * --btfhub-tree: an input at ROOT/DISTRO/VERSION/ARCH/FILE gives
+ * "DISTRO/VERSION" (*@hub) and ARCH (*@arch), malloc'd
+ */
+static int tree_place(const struct batch *b, const char *input, char **hub,
+		      char **arch)
+{
+	size_t n = strlen(b->hub_root);
+	const char *rel = input + n, *s1, *s2, *s3;
+
+	*hub = *arch = NULL;
+	if (strncmp(input, b->hub_root, n) || *rel != '/' || strstr(input, "/../")) {
+		msg__error("%s: --btfhub-tree: not in %s", input, b->hub_root);
+		return -EINVAL;
+	}
+	rel += strspn(rel, "/");
+	s1 = strchr(rel, '/');
+	s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+	s3 = s2 ? strchr(s2 + 1, '/') : NULL;
+	if (!s3 || s1 == rel || s2 == s1 + 1 || s3 == s2 + 1 || strchr(s3 + 1, '/')) {
+		msg__error("%s: --btfhub-tree: not at %s/DISTRO/VERSION/ARCH/FILE",
+			   input, b->hub_root);
+		return -EINVAL;
+	}
+	*hub = strndup(rel, s2 - rel);
+	*arch = strndup(s2 + 1, s3 - s2 - 1);
+	return *hub && *arch ? 0 : -ENOMEM;
+}
+
 char *batch__output_path(struct batch *b, const char *input, const char *path_in,
 			  const char *member)
 {
 	const char *base = base_name(input), *ext = b->gzip ? ".btf.gz" : ".btf";
-	char release[256], *path = NULL;
+	char release[256], *path = NULL, *hub = NULL, *tree_arch = NULL;
 	const char *arch = NULL;
-	int n;
+	int n, err;
 
-	if (!b->hub) {
+	if (!b->hub && !b->hub_root) {
 		n = asprintf(&path, "%s/%.*s%s", b->dir, (int)name_stem(base), base, ext);
 		return n < 0 ? NULL : path;
 	}
-	if (kernel_identity(b, input, path_in ? path_in : input, member, release,
-			    sizeof(release), &arch))
-		return NULL;
-	n = asprintf(&path, "%s/%s/%s/%s%s", b->dir, b->hub, arch, release, ext);
+	err = b->hub_root ? tree_place(b, input, &hub, &tree_arch) : 0;
+	if (!err && b->hub_root) {
+		/* the tree's ARCH stands for --btfhub's: raw BTF's, and checked */
+		free(b->hub_arch);
+		b->hub_arch = tree_arch;
+		tree_arch = NULL;
+	}
+	if (!err)
+		err = kernel_identity(b, input, path_in ? path_in : input, member,
+				      release, sizeof(release), &arch);
+	n = err ? -1 : asprintf(&path, "%s/%s/%s/%s%s", b->dir,
+				hub ? hub : b->hub, arch, release, ext);
+	free(hub);
+	free(tree_arch);
 	if (n < 0)
 		return NULL;
 	if (make_dirs(path, false)) {

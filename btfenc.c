@@ -44,6 +44,7 @@ enum {
 	OPT_STATS,
 	OPT_GZIP,
 	OPT_BTFHUB,
+	OPT_BTFHUB_TREE,
 	OPT_SUPPLEMENTARY,
 	OPT_DEBUG_DIR,
 	OPT_ARRAYS,
@@ -62,6 +63,7 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "gzip", no_argument, NULL, OPT_GZIP },
 	{ "btfhub", required_argument, NULL, OPT_BTFHUB },
+	{ "btfhub-tree", required_argument, NULL, OPT_BTFHUB_TREE },
 	{ "supplementary", required_argument, NULL, OPT_SUPPLEMENTARY },
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "arrays", required_argument, NULL, OPT_ARRAYS },
@@ -106,6 +108,10 @@ static void usage(FILE *f)
 "                      DIR/DISTRO/VERSION/ARCH/RELEASE.btf, the release read\n"
 "                      from each kernel's banner, or for raw BTF from its file\n"
 "                      name, ARCH for raw BTF from its directory's name\n"
+"      --btfhub-tree ROOT\n"
+"                      with --out-dir: BTFHub's layout taken from where each\n"
+"                      INPUT is, ROOT/DISTRO/VERSION/ARCH/FILE: one command\n"
+"                      for a whole BTFHub tree (ROOT/*/*/*/*.btf.tar.xz)\n"
 "      --gzip          gzip the output (also implied by -o NAME.gz)\n"
 "      --dump FILE     print the types of FILE (raw BTF or an ELF's .BTF) one\n"
 "                      per line, as bpftool's raw format\n""      --build-id HEX  instead of INPUT, the debug file of this build-id (a\n"
@@ -218,6 +224,7 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		case OPT_STATS: o->stats = true; break;
 		case OPT_GZIP: o->gzip = true; break;
 		case OPT_BTFHUB: o->btfhub = optarg; break;
+		case OPT_BTFHUB_TREE: o->btfhub_tree = optarg; break;
 		case OPT_SUPPLEMENTARY: o->supplementary = optarg; break;
 		case OPT_DEBUG_DIR: o->debug_dir = optarg; break;
 		case OPT_BUILD_ID: o->build_id = optarg; break;
@@ -287,8 +294,10 @@ static int check_args(const struct btfenc_opts *o)
 		return usage_error("--out-dir excludes -o and -J");
 	if (o->in_place && o->nr_objs)
 		return usage_error("-J cannot be combined with --min");
-	if (o->btfhub && !o->out_dir)
-		return usage_error("--btfhub goes with --out-dir");
+	if ((o->btfhub || o->btfhub_tree) && !o->out_dir)
+		return usage_error("--btfhub and --btfhub-tree go with --out-dir");
+	if (o->btfhub && o->btfhub_tree)
+		return usage_error("--btfhub and --btfhub-tree exclude each other");
 	if (o->btfhub && (!strchr(o->btfhub, '/') || strstr(o->btfhub, "..")))
 		return usage_error("--btfhub takes DISTRO/VERSION[/ARCH], e.g. ubuntu/20.04");
 	if (o->in_place && o->gzip)
@@ -1084,7 +1093,8 @@ static int run_encode(const struct btfenc_opts *o)
 	if (!err)
 		err = load_objects(&r);
 	if (!err && o->out_dir) {
-		r.batch = batch__new(o->out_dir, o->btfhub, o->gzip);
+		r.batch = batch__new(o->out_dir, o->btfhub, o->btfhub_tree,
+				     o->gzip);
 		err = r.batch ? 0 : -errno;
 	}
 	stats_phase(&r, "objects", "read");

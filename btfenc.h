@@ -25,6 +25,7 @@ struct btfenc_opts {
 	int nr_objs;
 	const char *out_dir;	/* one DIR/<input>.btf per input */
 	const char *btfhub;	/* "DISTRO/VERSION": BTFHub's layout in out_dir */
+	const char *btfhub_tree;	/* ... or the inputs' tree, its root */
 	bool gzip;
 	bool stats;
 	const char *output;	/* NULL: stdout */

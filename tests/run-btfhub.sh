@@ -49,6 +49,32 @@ check "equal bytes stored once, mapped by same_as" hub_dedup_ok "$out"
 echo "the tree: $(find "$out" -name '*.btf' -links 1 | wc -l) files stored alone," \
 	"$(find "$out" -name '*.btf' -links +1 | wc -l) sharing their bytes"
 
+# --- the whole tree by where each archive is: --btfhub-tree ---
+# a second distribution beside the first, with the same archives: one
+# command for every DISTRO/VERSION/ARCH of the tree
+mkdir -p "$hub/other/1.0/$HUB_ARCH"
+ln "$hub_dir"/*.btf.tar.xz "$hub/other/1.0/$HUB_ARCH/"
+tout=$tmp/tree-out
+check "--btfhub-tree: one command for the whole tree" \
+	hub_min "$tout" --btfhub-tree "$hub" "$hub"/*/*/*/*.btf.tar.xz
+for d in "$HUB_DISTRO" other/1.0; do
+	for r in "${releases[@]}"; do
+		check "--btfhub-tree: $d/$HUB_ARCH/$r.btf, the --btfhub output's bytes" \
+			cmp "$od/$r.btf" "$tout/$d/$HUB_ARCH/$r.btf"
+	done
+done
+check "--btfhub-tree: one manifest entry per archive" \
+	[ "$(hub_entries "$tout" | wc -l)" -eq 6 ]
+mkdir -p "$tmp/flat"
+ln "$hub_dir/$rel.btf.tar.xz" "$tmp/flat/"
+"$BTFENC" --min "${objs[0]}" --out-dir "$tmp/tree-bad" --btfhub-tree "$tmp" \
+	"$tmp/flat/$rel.btf.tar.xz" 2>"$tmp/tree-bad.err"
+check "--btfhub-tree: an input not at ROOT/DISTRO/VERSION/ARCH/FILE: exit 1, named" \
+	[ $? -eq 1 ] && grep -q "flat/$rel.btf.tar.xz: --btfhub-tree: not at" "$tmp/tree-bad.err"
+"$BTFENC" --min "${objs[0]}" --out-dir "$tmp/tree-bad2" --btfhub-tree "$hub" \
+	--btfhub "$HUB_DISTRO" "$hub_dir/$rel.btf.tar.xz" 2>/dev/null
+check "--btfhub-tree with --btfhub: usage error" [ $? -eq 2 ]
+
 # --- the package directory: one command, into the same directory ---
 check "the packages: one btfenc --min --out-dir --btfhub command" \
 	hub_min "$out" --btfhub debian-dbg/12 "$tmp/pkgs"/*.deb
