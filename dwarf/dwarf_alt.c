@@ -44,23 +44,15 @@ struct alt_link {
 	size_t id_len;
 };
 
+/* The bytes of section @want (none for SHT_NOBITS), or NULL */
 static Elf_Data *alt_section(Elf *elf, const char *want)
 {
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
+	Elf_Scn *scn = file__section(elf, want);
 	GElf_Shdr shdr;
-	const char *name;
 
-	if (elf_getshdrstrndx(elf, &shstrndx))
+	if (!scn || !gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS)
 		return NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS)
-			continue;
-		name = elf_strptr(elf, shstrndx, shdr.sh_name);
-		if (name && !strcmp(name, want))
-			return elf_getdata(scn, NULL);
-	}
-	return NULL;
+	return elf_getdata(scn, NULL);
 }
 
 /* A NUL-terminated path at @p of @end; its end, or NULL */

@@ -214,6 +214,9 @@ bool alt__follow(const struct dwarf_file *f, Dwarf_Attribute *a,
 int alt__aggregate_size(const struct dwarf_file *f, Dwarf_Die *type,
 			Dwarf_Word *size);
 
+/* The section of @elf named @want, or NULL */
+Elf_Scn *file__section(Elf *elf, const char *want);
+
 /* @s, a string from libdw, ends inside its section */
 bool file__str_ok(const struct dwarf_file *f, const char *s);
 

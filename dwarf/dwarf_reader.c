@@ -52,7 +52,7 @@ static int file_check_elf(struct dwarf_file *f, const char *path, int fd)
 	return 0;
 }
 
-static bool file_has_debug_info(Elf *elf)
+Elf_Scn *file__section(Elf *elf, const char *want)
 {
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
@@ -60,36 +60,29 @@ static bool file_has_debug_info(Elf *elf)
 	const char *name;
 
 	if (elf_getshdrstrndx(elf, &shstrndx))
-		return false;
+		return NULL;
 	while ((scn = elf_nextscn(elf, scn))) {
 		if (!gelf_getshdr(scn, &shdr))
 			continue;
 		name = elf_strptr(elf, shstrndx, shdr.sh_name);
-		if (name && (!strcmp(name, ".debug_info") ||
-			     !strcmp(name, ".zdebug_info")))
-			return true;
+		if (name && !strcmp(name, want))
+			return scn;
 	}
-	return false;
+	return NULL;
+}
+
+static bool file_has_debug_info(Elf *elf)
+{
+	return file__section(elf, ".debug_info") ||
+	       file__section(elf, ".zdebug_info");
 }
 
 /* The data of section @name as libdw reads it, or NULL */
 static Elf_Data *file_section_data(struct dwarf_file *f, const char *sname)
 {
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-	GElf_Shdr shdr;
-	const char *name;
+	Elf_Scn *scn = file__section(f->elf, sname);
 
-	if (elf_getshdrstrndx(f->elf, &shstrndx))
-		return NULL;
-	while ((scn = elf_nextscn(f->elf, scn))) {
-		if (!gelf_getshdr(scn, &shdr))
-			continue;
-		name = elf_strptr(f->elf, shstrndx, shdr.sh_name);
-		if (name && !strcmp(name, sname))
-			return elf_getdata(scn, NULL);
-	}
-	return NULL;
+	return scn ? elf_getdata(scn, NULL) : NULL;
 }
 
 /*

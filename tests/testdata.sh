@@ -175,15 +175,17 @@ testdata_extract_kernel()
 	trap - EXIT
 )
 
+# testdata_make_kernel DIR PKG VER [EXTRACT]: DIR/VER from the package,
+# unpacked by EXTRACT (default testdata_extract_kernel)
 testdata_make_kernel()
 {
-	local dir=$1 pkg=$2 ver=$3 deb
+	local dir=$1 pkg=$2 ver=$3 extract=${4:-testdata_extract_kernel} deb
 
 	[ -f "$dir/$ver/VERSION" ] && return 0
 	# Under the lock, leftovers of an interrupted run are nobody's work.
 	rm -rf "$dir/.tmp-$ver".* "$dir"/.download.*
 	deb=$(testdata_fetch_deb "$dir" "$pkg" "$ver") || return 1
-	testdata_extract_kernel "$deb" "$dir/$ver" "$pkg" "$ver"
+	"$extract" "$deb" "$dir/$ver" "$pkg" "$ver"
 }
 
 # Prints the directory holding vmlinux and modules/ of Debian's cloud kernel.
@@ -705,16 +707,6 @@ testdata_extract_kernel7()
 	trap - EXIT
 )
 
-testdata_make_kernel7()
-{
-	local dir=$1 pkg=$2 ver=$3 deb
-
-	[ -f "$dir/$ver/VERSION" ] && return 0
-	rm -rf "$dir/.tmp-$ver".* "$dir"/.download.*
-	deb=$(testdata_fetch_deb "$dir" "$pkg" "$ver") || return 1
-	testdata_extract_kernel7 "$deb" "$dir/$ver" "$pkg" "$ver"
-}
-
 # Prints the directory holding vmlinux, modules/, shipped.btf and VERSION of
 # the newest 7.x (or later) cloud kernel in sid: $(testdata_dir)/7/<version>.
 testdata_kernel7()
@@ -737,7 +729,8 @@ testdata_kernel7()
 	ver=${res#* }
 	if [ ! -f "$dir/$ver/VERSION" ]; then
 		[ -w "$dir" ] || { testdata_err "cannot write to $dir"; return 1; }
-		testdata_locked "$dir/.lock-kernel7" testdata_make_kernel7 "$dir" "$pkg" "$ver" ||
+		testdata_locked "$dir/.lock-kernel7" testdata_make_kernel "$dir" "$pkg" "$ver" \
+			testdata_extract_kernel7 ||
 			return 1
 	fi
 	printf '%s\n' "$dir/$ver"
