@@ -30,7 +30,7 @@ struct batch {
 	char *hub_arch;		/* ARCH of raw BTF inputs, or NULL */
 	char *hub_root;		/* --btfhub-tree: inputs' ROOT, or NULL */
 	char *manifest;		/* DIR/manifest.json */
-	bool gzip;
+	const char *ext;	/* .btf, .btf.gz or .btf.tar.xz */
 	struct batch_entry *entries;
 	size_t nr;
 };
@@ -83,7 +83,7 @@ static int batch_set_hub(struct batch *b, const char *btfhub)
 static int manifest_load(struct batch *b);
 
 struct batch *batch__new(const char *dir, const char *btfhub,
-			  const char *hub_root, bool gzip)
+			  const char *hub_root, const char *ext)
 {
 	struct batch *b = calloc(1, sizeof(*b));
 	int err = -ENOMEM;
@@ -91,7 +91,7 @@ struct batch *batch__new(const char *dir, const char *btfhub,
 
 	if (!b)
 		return NULL;
-	b->gzip = gzip;
+	b->ext = ext;
 	if (hub_root) {
 		/* ROOT/ and ROOT name the same tree */
 		for (n = strlen(hub_root); n > 1 && hub_root[n - 1] == '/'; n--)
@@ -341,7 +341,7 @@ static int tree_place(const struct batch *b, const char *input, char **hub,
 char *batch__output_path(struct batch *b, const char *input, const char *path_in,
 			  const char *member)
 {
-	const char *base = base_name(input), *ext = b->gzip ? ".btf.gz" : ".btf";
+	const char *base = base_name(input), *ext = b->ext;
 	char release[256], *path = NULL, *hub = NULL, *tree_arch = NULL;
 	const char *arch = NULL;
 	int n, err;

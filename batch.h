@@ -25,12 +25,14 @@ struct batch;
  * raw BTF inputs) for BTFHub's layout, or NULL for DIR/NAME.btf.
  * @hub_root: BTFHub's layout taken from where each input is: an input at
  * HUB_ROOT/DISTRO/VERSION/ARCH/FILE goes to DIR/DISTRO/VERSION/ARCH/, the
- * architecture of an ELF kernel checked against ARCH; or NULL.  Creates
+ * architecture of an ELF kernel checked against ARCH; or NULL.
+ * @ext: the outputs' suffix, ".btf", ".btf.gz" or ".btf.tar.xz" (a
+ * string that outlives the batch).  Creates
  * @dir and reads DIR/manifest.json when it exists; NULL with errno set
  * (reported) when either fails.
  */
 struct batch *batch__new(const char *dir, const char *btfhub,
-			  const char *hub_root, bool gzip);
+			  const char *hub_root, const char *ext);
 void batch__free(struct batch *b);
 
 /*

@@ -26,6 +26,7 @@
 #include "dwarf/dwarf_reader.h"
 #include "fetch.h"
 #include "input.h"
+#include "tarxz.h"
 #include "encoder/btf_compat.h"
 #include "encoder/btf_distill.h"
 #include "encoder/btf_io.h"
@@ -43,6 +44,7 @@ enum {
 	OPT_OUT_DIR,
 	OPT_STATS,
 	OPT_GZIP,
+	OPT_TAR_XZ,
 	OPT_BTFHUB,
 	OPT_BTFHUB_TREE,
 	OPT_SUPPLEMENTARY,
@@ -62,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "gzip", no_argument, NULL, OPT_GZIP },
+	{ "tar-xz", no_argument, NULL, OPT_TAR_XZ },
 	{ "btfhub", required_argument, NULL, OPT_BTFHUB },
 	{ "btfhub-tree", required_argument, NULL, OPT_BTFHUB_TREE },
 	{ "supplementary", required_argument, NULL, OPT_SUPPLEMENTARY },
@@ -113,6 +116,9 @@ static void usage(FILE *f)
 "                      INPUT is, ROOT/DISTRO/VERSION/ARCH/FILE: one command\n"
 "                      for a whole BTFHub tree (ROOT/*/*/*/*.btf.tar.xz)\n"
 "      --gzip          gzip the output (also implied by -o NAME.gz)\n"
+"      --tar-xz        write BTFHub's RELEASE.btf.tar.xz, a tar archive of\n"
+"                      RELEASE.btf compressed with xz (also implied by\n"
+"                      -o NAME.btf.tar.xz)\n"
 "      --dump FILE     print the types of FILE (raw BTF or an ELF's .BTF) one\n"
 "                      per line, as bpftool's raw format\n""      --build-id HEX  instead of INPUT, the debug file of this build-id (a\n"
 "                      vmlinux's: readelf -n), fetched through debuginfod\n"
@@ -223,6 +229,7 @@ static int parse_args(int argc, char **argv, struct btfenc_opts *o)
 		case OPT_OUT_DIR: o->out_dir = optarg; break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_GZIP: o->gzip = true; break;
+		case OPT_TAR_XZ: o->tar_xz = true; break;
 		case OPT_BTFHUB: o->btfhub = optarg; break;
 		case OPT_BTFHUB_TREE: o->btfhub_tree = optarg; break;
 		case OPT_SUPPLEMENTARY: o->supplementary = optarg; break;
@@ -302,6 +309,8 @@ static int check_args(const struct btfenc_opts *o)
 		return usage_error("--btfhub takes DISTRO/VERSION[/ARCH], e.g. ubuntu/20.04");
 	if (o->in_place && o->gzip)
 		return usage_error("-J and --gzip exclude each other");
+	if (o->tar_xz && (o->in_place || o->gzip))
+		return usage_error("--tar-xz excludes -J and --gzip");
 	/* the module's split BTF and its distilled base are two sections */
 	if (o->base && (o->features & BTF_FEAT_DISTILLED_BASE) && !o->in_place)
 		return usage_error("distilled_base writes .BTF and .BTF.base into "
@@ -928,6 +937,30 @@ static int write_distilled(const char *input, const struct btf_table *tab)
 	return err;
 }
 
+/*
+ * *@buf (raw BTF of *@len bytes) becomes BTFHub's RELEASE.btf.tar.xz, its
+ * member named after @path ("-": standard output, member btf.btf)
+ */
+static int wrap_tar_xz(const char *path, void **buf, size_t *len)
+{
+	char member[256];
+	void *out;
+	size_t out_len;
+	int err;
+
+	tarxz__member(strcmp(path, "-") ? path : "btf.btf", member,
+		      sizeof(member));
+	err = tarxz__wrap(member, *buf, *len, &out, &out_len);
+	if (err) {
+		msg__error("%s: cannot make the tar.xz archive", path);
+		return err;
+	}
+	free(*buf);
+	*buf = out;
+	*len = out_len;
+	return 0;
+}
+
 /* In a batch: the bytes, then the batch writes or links them */
 static int write_batch(struct run *r, const char *input, struct btf_table *tab,
 		       const char *path)
@@ -938,9 +971,27 @@ static int write_batch(struct run *r, const char *input, struct btf_table *tab,
 
 	err = btf_io__encode_raw(tab, path, r->o->gzip, r->big_endian, &buf,
 				 &len);
+	if (!err && r->o->tar_xz)
+		err = wrap_tar_xz(path, &buf, &len);
 	if (!err)
 		err = batch__write(r->batch, input, path, buf, len,
 				   btf_table__nr_own(tab));
+	free(buf);
+	return err;
+}
+
+/* -o FILE.btf.tar.xz or --tar-xz: the raw BTF as BTFHub's archive */
+static int write_tar_xz(struct run *r, struct btf_table *tab, const char *path)
+{
+	void *buf;
+	size_t len;
+	int err;
+
+	err = btf_io__encode_raw(tab, path, false, r->big_endian, &buf, &len);
+	if (!err)
+		err = wrap_tar_xz(path, &buf, &len);
+	if (!err)
+		err = btf_io__write_file(path, buf, len);
 	free(buf);
 	return err;
 }
@@ -956,6 +1007,8 @@ static int write_output(struct run *r, const char *input, struct btf_table *tab,
 		return btf_io__write_elf(tab, input);
 	if (r->batch)
 		return write_batch(r, input, tab, path);
+	if (o->tar_xz || (path && ends_with(path, ".tar.xz")))
+		return write_tar_xz(r, tab, path ? path : "-");
 	return btf_io__write_raw(tab, path ? path : "-",
 				 o->gzip || (path && ends_with(path, ".gz")),
 				 r->big_endian);
@@ -1094,7 +1147,8 @@ static int run_encode(const struct btfenc_opts *o)
 		err = load_objects(&r);
 	if (!err && o->out_dir) {
 		r.batch = batch__new(o->out_dir, o->btfhub, o->btfhub_tree,
-				     o->gzip);
+				     o->tar_xz ? ".btf.tar.xz" :
+				     o->gzip ? ".btf.gz" : ".btf");
 		err = r.batch ? 0 : -errno;
 	}
 	stats_phase(&r, "objects", "read");

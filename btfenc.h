@@ -27,6 +27,7 @@ struct btfenc_opts {
 	const char *btfhub;	/* "DISTRO/VERSION": BTFHub's layout in out_dir */
 	const char *btfhub_tree;	/* ... or the inputs' tree, its root */
 	bool gzip;
+	bool tar_xz;		/* BTFHub's RELEASE.btf.tar.xz */
 	bool stats;
 	const char *output;	/* NULL: stdout */
 	const char *base;

@@ -75,6 +75,29 @@ check "--btfhub-tree: an input not at ROOT/DISTRO/VERSION/ARCH/FILE: exit 1, nam
 	--btfhub "$HUB_DISTRO" "$hub_dir/$rel.btf.tar.xz" 2>/dev/null
 check "--btfhub-tree with --btfhub: usage error" [ $? -eq 2 ]
 
+# --- BTFHub's own format as the output: --tar-xz ---
+xout=$tmp/xz-out
+check "--tar-xz: one command for the whole tree" \
+	hub_min "$xout" --tar-xz --btfhub-tree "$hub" "$hub"/*/*/*/*.btf.tar.xz
+for r in "${releases[@]}"; do
+	x=$xout/$HUB_DISTRO/$HUB_ARCH/$r.btf.tar.xz
+	check "--tar-xz: $r.btf.tar.xz holds $r.btf alone" \
+		[ "$(tar -tJf "$x" 2>/dev/null)" = "$r.btf" ]
+	check "--tar-xz: ... the bytes of the .btf output" \
+		cmp "$od/$r.btf" <(tar -xJOf "$x" "$r.btf")
+	check "--tar-xz: ... read back as an input by btfenc" \
+		cmp <("$BTFENC" --dump "$od/$r.btf") <("$BTFENC" --dump "$x")
+	check "--tar-xz: the same bytes in both distributions (stored once)" \
+		[ "$(stat -c %i "$x")" = "$(stat -c %i "$xout/other/1.0/$HUB_ARCH/$r.btf.tar.xz")" ]
+done
+"$BTFENC" --min "${objs[0]}" -o "$tmp/one.btf.tar.xz" "$tmp/full/$rel.btf"
+mkdir -p "$tmp/again"
+"$BTFENC" --min "${objs[0]}" -j1 -o "$tmp/again/one.btf.tar.xz" "$tmp/full/$rel.btf"
+check "-o NAME.btf.tar.xz: the same bytes every time" cmp "$tmp/one.btf.tar.xz" "$tmp/again/one.btf.tar.xz"
+check "-o NAME.btf.tar.xz: NAME.btf inside" [ "$(tar -tJf "$tmp/one.btf.tar.xz")" = one.btf ]
+"$BTFENC" --tar-xz --gzip -o "$tmp/both" "$tmp/full/$rel.btf" 2>/dev/null
+check "--tar-xz with --gzip: usage error, no output" [ $? -eq 2 ] && [ ! -e "$tmp/both" ]
+
 # --- the package directory: one command, into the same directory ---
 check "the packages: one btfenc --min --out-dir --btfhub command" \
 	hub_min "$out" --btfhub debian-dbg/12 "$tmp/pkgs"/*.deb
