@@ -227,6 +227,22 @@ while read -r name loads; do
 	check "$name: btfenc agrees" compare "$tmp/m/$name.btf" "$written"
 done <"$tmp/cases"
 
+# The fuzz targets' raw BTF seeds (fuzz/seeds.sh): btfenc's BTF of every
+# fixture, and slices of the running kernel's BTF.  Not the BTF of BPF
+# objects among them: the kernel never loads that as it is (libbpf fixes
+# its DATASEC sizes and offsets first), so the kernel is no judge of it.
+if BTFENC="$BTFENC" bash "$top_srcdir/fuzz/seeds.sh" "$tmp/seeds" >/dev/null 2>&1; then
+	n=0
+	for f in "$tmp/seeds/fuzz_btf_raw"/*.btf; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		check "fuzz seed $(basename "$f"): btfenc agrees" compare "$f" ""
+	done
+	check "fuzz seeds compared ($n)" [ "$n" -ge 10 ]
+else
+	fail "fuzz/seeds.sh failed"
+fi
+
 # the anonymous INT is printed as bpftool prints it, and written back
 "$BTFENC" --dump "$tmp/m/anon-array-index.btf" >"$tmp/anon.dump"
 check "--dump: INT '(anon)'" grep -q "^\[[0-9]*\] INT '(anon)' size=4 bits_offset=0 nr_bits=32 encoding=(none)$" "$tmp/anon.dump"
