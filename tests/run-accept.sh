@@ -268,27 +268,7 @@ elif ! dir=$(testdata_bpf_objs "$TOOLS/bpfcarve" 2>/dev/null); then
 else
 	"$TOOLS/corecheck" --load /dev/null /sys/kernel/btf/vmlinux >/dev/null 2>&1
 	relocate=$?
-	python3 - "$ref" "$tmp/old.btf" <<'PY'
-import struct, sys
-b = bytearray(open(sys.argv[1], 'rb').read())
-hdr_len, toff, tlen, soff, slen = struct.unpack_from('<IIIII', b, 4)
-extra = {1: 4, 3: 12, 4: 12, 5: 12, 6: 8, 13: 8, 14: 4, 15: 12, 17: 4, 19: 12}
-vlen_kinds = {4, 5, 6, 13, 15, 19}
-pos, end, n, arrays = hdr_len + toff, hdr_len + toff + tlen, 0, []
-while pos < end:
-    info = struct.unpack_from('<I', b, pos + 4)[0]
-    kind, vlen = (info >> 24) & 0x1f, info & 0xffff
-    n += 1
-    if kind == 3:
-        arrays.append(pos)
-    pos += 12 + extra.get(kind, 0) * (vlen if kind in vlen_kinds else 1)
-for a in arrays:
-    struct.pack_into('<I', b, a + 16, n + 1)
-rec = struct.pack('<IIII', 0, 1 << 24, 4, 32)
-b[end:end] = rec
-struct.pack_into('<II', b, 12, tlen + len(rec), soff + len(rec))
-open(sys.argv[2], 'wb').write(b)
-PY
+	"$top_srcdir/tests/tools/old-style-btf" "$ref" "$tmp/old.btf"
 	check "old-style BTF: libbpf reads it" "$TOOLS/btfparse" "$tmp/old.btf"
 	check "old-style BTF: btfenc reads it" bash -c "'$BTFENC' --dump '$tmp/old.btf' >/dev/null"
 	nr=0
