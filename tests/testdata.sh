@@ -447,7 +447,10 @@ testdata_kernel_scripts()
 	dir=$(testdata_dir)
 	mkdir -p "$dir" 2>/dev/null
 	if ! res=$(testdata_resolve_kernel_source); then
-		v=$(printf '%s\n' "$dir"/linux-source-*/PACKAGE | sort -V | tail -n 1)
+		# the cached source of the cached kernel's version, not another's
+		v=$(testdata_kernel 2>/dev/null) &&
+			v=$(cut -d' ' -f2 "$v/VERSION" | cut -d. -f1-2)
+		v=$(printf '%s\n' "$dir"/linux-source-"${v:-none}"-*/PACKAGE | sort -V | tail -n 1)
 		if [ -f "$v" ]; then
 			echo "testdata: apt cannot resolve linux-source, using ${v%/PACKAGE}" >&2
 			printf '%s\n' "${v%/PACKAGE}"
