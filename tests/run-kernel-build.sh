@@ -37,20 +37,9 @@ flags=$(kmake -s -f "$tmp/flags.mk" srctree="$src" PAHOLE="$PAHOLE")
 echo "PAHOLE_FLAGS: $flags"
 check "scripts/pahole-flags.sh asks for FLOAT (--btf_gen_floats)" grep -qw -- --btf_gen_floats <<<"$flags"
 
-# The same encoding in btfenc's own options (btfenc(1), PAHOLE
-# COMPATIBILITY): pahole's defaults, then what each flag changes.
-feats=var,decl_tag,type_tag,enum64,encode_force
-for f in $flags; do
-	case $f in
-	--btf_gen_floats) feats+=,float ;;
-	--btf_gen_optimized) feats+=,optimized_func ;;
-	--skip_encoding_btf_inconsistent_proto) feats+=,consistent_func ;;
-	--skip_encoding_btf_vars) feats+=,-var ;;
-	# the same output at every -j; Debian's 6.1 has no Rust CU
-	-j | -j[0-9]* | --lang_exclude=*) ;;
-	*) fail "PAHOLE_FLAGS: this test does not know what '$f' asks for" ;;
-	esac
-done
+# The same encoding in btfenc's own options
+feats=$(pahole_flags_features "$flags") ||
+	fail "PAHOLE_FLAGS '$flags': a flag this test does not know"
 
 # vmlinux: is_enabled, info and gen_btf as link-vmlinux.sh defines them,
 # run by /bin/sh as that script is.  Only the link is ours: it copies

@@ -39,17 +39,8 @@ printf '#!/bin/sh\necho v%s.%s\n' "${pver%??}" "${pver#"${pver%??}"}" >"$tmp/pah
 chmod +x "$tmp/pahole"
 flags=$(PAHOLE=$tmp/pahole sh "$src/scripts/pahole-flags.sh")
 echo "pahole $("$tmp/pahole") in the build: PAHOLE_FLAGS '$flags' ($(cat "$src/PACKAGE"))"
-feats=var,decl_tag,type_tag,enum64,encode_force
-for f in $flags; do
-	case $f in
-	--btf_gen_floats) feats+=,float ;;
-	--btf_gen_optimized) feats+=,optimized_func ;;
-	--skip_encoding_btf_inconsistent_proto) feats+=,consistent_func ;;
-	--skip_encoding_btf_vars) feats+=,-var ;;
-	-j | -j[0-9]* | --lang_exclude=*) ;;
-	*) fail "PAHOLE_FLAGS: this test does not know what '$f' asks for" ;;
-	esac
-done
+feats=$(pahole_flags_features "$flags") ||
+	fail "PAHOLE_FLAGS '$flags': a flag this test does not know"
 echo "btfenc --features $feats"
 
 # Every kind but FUNC and FUNC_PROTO line by line; FUNC_PROTO may differ

@@ -96,3 +96,28 @@ canon()
 {
 	"$TOOLS/btfcanon" "$@"
 }
+
+# pahole_flags_features FLAGS: the btfenc --features list that encodes as
+# pahole does with FLAGS, the PAHOLE_FLAGS of a kernel's
+# scripts/pahole-flags.sh (btfenc(1), PAHOLE COMPATIBILITY): pahole's
+# defaults, then what each flag changes.  Fails, naming the flag on
+# stderr, on one it does not know.
+pahole_flags_features()
+{
+	local feats=var,decl_tag,type_tag,enum64,encode_force f
+
+	for f in $1; do
+		case $f in
+		--btf_gen_floats) feats+=,float ;;
+		--btf_gen_optimized) feats+=,optimized_func ;;
+		--skip_encoding_btf_inconsistent_proto) feats+=,consistent_func ;;
+		--skip_encoding_btf_vars) feats+=,-var ;;
+		# the same output at every -j; these kernels have no Rust CU
+		-j | -j[0-9]* | --lang_exclude=*) ;;
+		*)
+			echo "PAHOLE_FLAGS: '$f' asks for what the tests do not know" >&2
+			return 1 ;;
+		esac
+	done
+	printf '%s\n' "$feats"
+}
