@@ -85,6 +85,25 @@ hub_nothing_extracted()
 	[ "$(cat "$hub_last_log.memfd")" -gt 0 ]
 }
 
+# hub_check_outputs OUT RELEASE...: each RELEASE of the tree has its output
+# at OUT/DISTRO/VERSION/ARCH/RELEASE.btf, the minimized bytes of its
+# unpacked BTF ($tmp/full/RELEASE.btf), libbpf reads it, and the manifest
+# maps its archive to it
+hub_check_outputs()
+{
+	local out=$1 od=$1/$HUB_DISTRO/$HUB_ARCH r
+
+	shift
+	for r in "$@"; do
+		check "layout: $HUB_DISTRO/$HUB_ARCH/$r.btf" [ -f "$od/$r.btf" ] || continue
+		"$BTFENC" --min "${objs[@]}" -o "$tmp/want-$r.btf" "$tmp/full/$r.btf"
+		check "$r.btf: the unpacked BTF's minimized bytes" cmp "$tmp/want-$r.btf" "$od/$r.btf"
+		check "$r.btf: libbpf reads it" "$TOOLS/btfparse" "$od/$r.btf"
+		check "manifest: $r.btf.tar.xz mapped to $r.btf" \
+			grep -qxF "$od/$r.btf $hub_dir/$r.btf.tar.xz" <(hub_entries "$out" | cut -d' ' -f1-2)
+	done
+}
+
 # hub_entries OUT: "output input same_as error" lines of OUT's manifest
 hub_entries()
 {

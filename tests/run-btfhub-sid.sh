@@ -31,18 +31,11 @@ check "archive: pahole 1.32's BTF, old flags" hub_add "$rel+pahole1.32" "$tmp/p1
 check "archive: pahole 1.32's BTF, --btf_features" hub_add "$rel+pahole1.32-features" "$tmp/p132f.btf"
 releases=("$rel" "$rel+btfenc" "$rel+oldpahole" "$rel+pahole1.32" "$rel+pahole1.32-features")
 out=$tmp/out
-od=$out/$HUB_DISTRO/$HUB_ARCH
 
 check "the tree: one btfenc --min --out-dir --btfhub command" \
 	hub_min "$out" --btfhub "$HUB_DISTRO" "$hub_dir"/*.btf.tar.xz
 check "the tree: nothing extracted to disk" hub_nothing_extracted
-for r in "${releases[@]}"; do
-	check "layout: $HUB_DISTRO/$HUB_ARCH/$r.btf" [ -f "$od/$r.btf" ] || continue
-	"$BTFENC" --min "${objs[@]}" -o "$tmp/want-$r.btf" "$tmp/full/$r.btf"
-	check "$r.btf: the unpacked BTF's minimized bytes" cmp "$tmp/want-$r.btf" "$od/$r.btf"
-	check "manifest: $r.btf.tar.xz mapped to $r.btf" \
-		grep -qxF "$od/$r.btf $hub_dir/$r.btf.tar.xz" <(hub_entries "$out" | cut -d' ' -f1-2)
-done
+hub_check_outputs "$out" "${releases[@]}"
 check "manifest: one entry per kernel, none failed" \
 	[ "$(hub_entries "$out" | grep -vc ' error$')" -eq ${#releases[@]} ]
 check "equal bytes stored once, mapped by same_as" hub_dedup_ok "$out"

@@ -31,14 +31,7 @@ od=$out/$HUB_DISTRO/$HUB_ARCH
 check "the tree: one btfenc --min --out-dir --btfhub command" \
 	hub_min "$out" --btfhub "$HUB_DISTRO" "$hub_dir"/*.btf.tar.xz
 check "the tree: nothing extracted to disk" hub_nothing_extracted
-for r in "${releases[@]}"; do
-	check "layout: $HUB_DISTRO/$HUB_ARCH/$r.btf" [ -f "$od/$r.btf" ] || continue
-	"$BTFENC" --min "${objs[@]}" -o "$tmp/want-$r.btf" "$tmp/full/$r.btf"
-	check "$r.btf: the unpacked BTF's minimized bytes" cmp "$tmp/want-$r.btf" "$od/$r.btf"
-	check "$r.btf: libbpf reads it" "$TOOLS/btfparse" "$od/$r.btf"
-	check "manifest: $r.btf.tar.xz mapped to $r.btf" \
-		grep -qxF "$od/$r.btf $hub_dir/$r.btf.tar.xz" <(hub_entries "$out" | cut -d' ' -f1-2)
-done
+hub_check_outputs "$out" "${releases[@]}"
 want_files=("$out/manifest.json")
 for r in "${releases[@]}"; do want_files+=("$od/$r.btf"); done
 check "no other file in the output tree" \
